@@ -1,0 +1,20 @@
+package io.sparkformers.inference.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/** A loaded graph. Thread-safe: concurrent tasks of one executor share one session. */
+public interface ModelSession extends AutoCloseable {
+  List<String> inputNames();
+
+  List<String> outputNames();
+
+  /** Declared output shape; -1 marks a dynamic axis. */
+  long[] outputShape(String name);
+
+  /** Runs the graph; returns the requested outputs, or all of them when none are named. */
+  Map<String, Tensor> run(Map<String, Tensor> inputs, String... outputs);
+
+  @Override
+  void close();
+}

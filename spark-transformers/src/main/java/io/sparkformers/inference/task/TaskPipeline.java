@@ -1,0 +1,39 @@
+package io.sparkformers.inference.task;
+
+import io.sparkformers.inference.engine.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One task, as a Hugging Face pipeline is: preprocess one input into features, run the model on a
+ * batch of them, postprocess each row. Batching, devices, caching and Spark live outside.
+ *
+ * @param <I> one input (a text, an image, a clip)
+ * @param <F> its pre-processed features
+ * @param <O> the output record for one input
+ */
+public abstract class TaskPipeline<I, F extends Features, O> {
+
+  /** Turns one raw input into model-ready features; throws {@link InvalidInputException} for bad rows. */
+  public abstract F preprocess(I input);
+
+  /** Stacks a batch into named model inputs, padded to the longest in the batch. */
+  protected abstract Map<String, Tensor> collate(List<F> batch);
+
+  /** Runs the model on collated inputs. */
+  protected abstract Map<String, Tensor> forward(Map<String, Tensor> inputs);
+
+  /** The output for row {@code row} of the batch. */
+  protected abstract O postprocess(F features, Map<String, Tensor> outputs, int row);
+
+  /** Predicts a batch; outputs come back in the order of {@code batch}. */
+  public List<O> predict(List<F> batch) {
+    Map<String, Tensor> outputs = forward(collate(batch));
+    List<O> results = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      results.add(postprocess(batch.get(i), outputs, i));
+    }
+    return results;
+  }
+}
