@@ -1,0 +1,28 @@
+package io.sparkformers.inference.engine;
+
+import java.nio.file.Path;
+
+/** Loads graphs for a device. Knows tensors, never tasks. */
+public interface InferenceEngine {
+  String name();
+
+  /** Whether this JVM can run graphs on a CUDA device with this engine. */
+  boolean gpuUsable();
+
+  /**
+   * @param graph an ONNX file
+   * @param device a resolved device (never {@code auto})
+   * @param intraOpThreads threads one run may use; Spark's task.cpus on CPU
+   */
+  ModelSession open(Path graph, Device device, int intraOpThreads);
+
+  static InferenceEngine named(String name) {
+    switch (name == null ? "onnxruntime" : name.toLowerCase(java.util.Locale.ROOT)) {
+      case "onnxruntime":
+      case "ort":
+        return OnnxRuntimeEngine.INSTANCE;
+      default:
+        throw new IllegalArgumentException("unknown engine '" + name + "'; available: onnxruntime");
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.sparkformers.inference.engine;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** ONNX Runtime Java: the default engine (CPU; CUDA execution provider in the gpu build). */
+public final class OnnxRuntimeEngine implements InferenceEngine {
+  public static final OnnxRuntimeEngine INSTANCE = new OnnxRuntimeEngine();
+
+  private OnnxRuntimeEngine() {}
+
+  @Override
+  public String name() {
+    return "onnxruntime";
+  }
+
+  @Override
+  public boolean gpuUsable() {
+    return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+  }
+
+  @Override
+  public ModelSession open(Path graph, Device device, int intraOpThreads) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+      options.setInterOpNumThreads(1);
+      if (device.kind() == Device.Kind.CUDA) {
+        options.addCUDA(Math.max(0, device.index()));
+      } else if (device.kind() == Device.Kind.AUTO) {
+        throw new IllegalArgumentException("resolve device auto before opening a session");
+      }
+      return new Session(env.createSession(graph.toString(), options));
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime cannot load " + graph + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final class Session implements ModelSession {
+    private final OrtSession session;
+    private final List<String> inputs;
+    private final List<String> outputs;
+    private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
+
+    Session(OrtSession session) throws OrtException {
+      this.session = session;
+      this.inputs = List.copyOf(session.getInputNames());
+      this.outputs = List.copyOf(session.getOutputNames());
+      for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+        if (e.getValue().getInfo() instanceof TensorInfo) {
+          outputShapes.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).getShape());
+        }
+      }
+    }
+
+    @Override
+    public List<String> inputNames() {
+      return inputs;
+    }
+
+    @Override
+    public List<String> outputNames() {
+      return outputs;
+    }
+
+    @Override
+    public long[] outputShape(String name) {
+      long[] shape = outputShapes.get(name);
+      if (shape == null) throw new IllegalArgumentException("graph has no tensor output " + name);
+      return shape.clone();
+    }
+
+    @Override
+    public Map<String, Tensor> run(Map<String, Tensor> inputs, String... wanted) {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+      try {
+        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+          if (this.inputs.contains(e.getKey())) {
+            feeds.put(e.getKey(), toOrt(env, e.getValue()));
+          }
+        }
+        Set<String> names = wanted.length == 0 ? Set.copyOf(outputs) : Set.of(wanted);
+        try (OrtSession.Result result = session.run(feeds, names)) {
+          Map<String, Tensor> out = new LinkedHashMap<>();
+          for (Map.Entry<String, OnnxValue> e : result) {
+            out.put(e.getKey(), fromOrt((OnnxTensor) e.getValue()));
+          }
+          return out;
+        }
+      } catch (OrtException e) {
+        throw new IllegalStateException("ONNX Runtime run failed: " + e.getMessage(), e);
+      } finally {
+        feeds.values().forEach(OnnxTensor::close);
+      }
+    }
+
+    private static OnnxTensor toOrt(OrtEnvironment env, Tensor t) throws OrtException {
+      switch (t.type()) {
+        case FLOAT32:
+          return OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t.shape());
+        case INT64:
+          return OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), t.shape());
+        default:
+          return OnnxTensor.createTensor(env, reshapeBools(t.bools(), t.shape()));
+      }
+    }
+
+    /** ORT Java takes booleans only as nested arrays; the graphs we feed use bool for flags. */
+    private static Object reshapeBools(boolean[] data, long[] shape) {
+      if (shape.length == 0) return data[0];
+      if (shape.length == 1) return data;
+      throw new IllegalArgumentException("bool tensors of rank > 1 are not supported: " + Arrays.toString(shape));
+    }
+
+    private static Tensor fromOrt(OnnxTensor t) {
+      long[] shape = t.getInfo().getShape();
+      switch (t.getInfo().type) {
+        case FLOAT: {
+          FloatBuffer b = t.getFloatBuffer();
+          float[] data = new float[b.remaining()];
+          b.get(data);
+          return Tensor.floats(data, shape);
+        }
+        case INT64: {
+          LongBuffer b = t.getLongBuffer();
+          long[] data = new long[b.remaining()];
+          b.get(data);
+          return Tensor.longs(data, shape);
+        }
+        default:
+          throw new IllegalStateException("unsupported output type " + t.getInfo().type);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "OrtSession" + new ArrayList<>(inputs) + "->" + outputs;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.sparkformers.inference.runtime;
+
+import io.sparkformers.inference.engine.Device;
+import io.sparkformers.inference.engine.InferenceEngine;
+import io.sparkformers.inference.engine.ModelSession;
+import io.sparkformers.inference.model.ModelBundle;
+import io.sparkformers.inference.model.ModelFetcher;
+import io.sparkformers.inference.text.TextTokenizer;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The small, serializable description of a model that travels to executors (never the weights):
+ * where it is, which graph variant, which engine and device, how many threads a task may use.
+ */
+public record ModelSpec(String uri, String dtype, String engine, String device, int threads)
+    implements Serializable {
+
+  /** The model as this task sees it: the local folder, the resolved device and cached sessions. */
+  public Model open(List<String> assignedGpus) {
+    ModelBundle bundle = ModelBundle.open(ModelFetcher.localFolder(uri, new Configuration()));
+    InferenceEngine eng = InferenceEngine.named(engine);
+    Device resolved = Device.parse(device).resolve(assignedGpus, eng.gpuUsable());
+    return new Model(this, bundle, eng, resolved);
+  }
+
+  /** A model folder opened for one device; sessions and tokenizers come from the JVM-wide cache. */
+  public static final class Model {
+    private final ModelSpec spec;
+    private final ModelBundle bundle;
+    private final InferenceEngine engine;
+    private final Device device;
+
+    Model(ModelSpec spec, ModelBundle bundle, InferenceEngine engine, Device device) {
+      this.spec = spec;
+      this.bundle = bundle;
+      this.engine = engine;
+      this.device = device;
+    }
+
+    public ModelBundle bundle() {
+      return bundle;
+    }
+
+    public Device device() {
+      return device;
+    }
+
+    /** The graph {@code name} (model, encoder_model, decoder_model_merged ...), loaded once per JVM. */
+    public ModelSession session(String name) {
+      Path graph = bundle.graph(name, spec.dtype());
+      List<Object> key = List.of("session", graph.toAbsolutePath().toString(), fingerprint(graph),
+          engine.name(), device, spec.threads());
+      return ModelCache.get("session", key, () -> engine.open(graph, device, spec.threads()));
+    }
+
+    /** A tokenizer with these settings, loaded once per JVM. */
+    public TextTokenizer tokenizer(Integer maxLength, TextTokenizer.Truncation truncation, int stride,
+        boolean overflow) {
+      Path file = bundle.tokenizerFile();
+      List<Object> key = List.of("tokenizer", file.toAbsolutePath().toString(), fingerprint(file),
+          String.valueOf(maxLength), truncation, stride, overflow);
+      return ModelCache.get("tokenizer", key, () -> TextTokenizer.load(bundle, maxLength, truncation, stride, overflow));
+    }
+
+    private static String fingerprint(Path file) {
+      try {
+        return Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.sparkformers.inference.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import io.sparkformers.inference.engine.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Stacks encodings into input_ids / attention_mask / token_type_ids, padded to the longest. */
+public final class TokenBatch {
+  private TokenBatch() {}
+
+  public static Map<String, Tensor> collate(List<Encoding> batch, long padId) {
+    int rows = batch.size();
+    int width = 1;
+    for (Encoding e : batch) width = Math.max(width, e.getIds().length);
+    long[] ids = new long[rows * width];
+    long[] mask = new long[rows * width];
+    long[] types = new long[rows * width];
+    java.util.Arrays.fill(ids, padId);
+    for (int r = 0; r < rows; r++) {
+      Encoding e = batch.get(r);
+      long[] rowIds = e.getIds();
+      long[] rowTypes = e.getTypeIds();
+      System.arraycopy(rowIds, 0, ids, r * width, rowIds.length);
+      System.arraycopy(rowTypes, 0, types, r * width, rowTypes.length);
+      java.util.Arrays.fill(mask, r * width, r * width + rowIds.length, 1L);
+    }
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    inputs.put("input_ids", Tensor.longs(ids, rows, width));
+    inputs.put("attention_mask", Tensor.longs(mask, rows, width));
+    inputs.put("token_type_ids", Tensor.longs(types, rows, width));
+    return inputs;
+  }
+}

@@ -1,0 +1,76 @@
+package io.sparkformers.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkformers.inference.runtime.ModelSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** Test models: the tiny fixtures under test resources and the real all-MiniLM-L6-v2. */
+public final class Fixtures {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Fixtures() {}
+
+  public static Path model(String name) {
+    return resource("fixtures/" + name);
+  }
+
+  public static JsonNode golden(String model, String file) {
+    try {
+      return JSON.readTree(model(model).resolve(file).toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static ModelSpec spec(Path folder) {
+    return new ModelSpec(folder.toString(), "fp32", "onnxruntime", "cpu", 1);
+  }
+
+  public static ModelSpec.Model open(Path folder) {
+    return spec(folder).open(List.of());
+  }
+
+  /**
+   * all-MiniLM-L6-v2 as a model folder: the graph and tokenizer.json come from the langchain4j
+   * Maven artifact, config.json and sentence_bert_config.json are the published model's own.
+   */
+  public static synchronized Path miniLm() {
+    Path dir = Paths.get("target", "models", "all-MiniLM-L6-v2").toAbsolutePath();
+    try {
+      if (!Files.isRegularFile(dir.resolve("model.onnx"))) {
+        Files.createDirectories(dir);
+        copy("/all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
+        copy("/minilm/config.json", dir.resolve("config.json"));
+        copy("/minilm/sentence_bert_config.json", dir.resolve("sentence_bert_config.json"));
+        copy("/all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void copy(String resource, Path target) throws IOException {
+    try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
+      if (in == null) throw new IOException("no class path resource " + resource);
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static Path resource(String name) {
+    try {
+      return Paths.get(Fixtures.class.getClassLoader().getResource(name).toURI());
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new IllegalStateException("missing test resource " + name, e);
+    }
+  }
+}
