@@ -27,7 +27,8 @@ public final class LengthBucketBatcher {
    * @param windowSize rows read ahead and sorted together
    * @param sortByLength false keeps arrival order inside the window (for benchmarks)
    */
-  public record Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength) {
+  public record Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength)
+      implements java.io.Serializable {
     public Settings {
       if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
       if (windowSize < batchSize) throw new IllegalArgumentException("windowSize must be >= batchSize");

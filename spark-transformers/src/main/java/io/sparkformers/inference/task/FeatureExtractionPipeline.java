@@ -21,7 +21,8 @@ import java.util.Map;
 public final class FeatureExtractionPipeline extends TaskPipeline<String, EncodedText, float[][]> {
   public enum Pooling { NONE, MEAN, CLS }
 
-  public record Settings(String pooling, boolean normalize, Integer maxLength, long maxInputChars) {
+  public record Settings(String pooling, boolean normalize, Integer maxLength, long maxInputChars)
+      implements java.io.Serializable {
     public Pooling poolingMode() {
       try {
         return Pooling.valueOf(pooling == null ? "NONE" : pooling.toUpperCase(Locale.ROOT));

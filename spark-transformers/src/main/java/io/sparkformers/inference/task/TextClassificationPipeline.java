@@ -24,7 +24,8 @@ public final class TextClassificationPipeline
    * @param functionToApply softmax / sigmoid / none; null for the model's default
    * @param maxLength truncation length; null for the model's
    */
-  public record Settings(int topK, String functionToApply, Integer maxLength, long maxInputChars) {}
+  public record Settings(int topK, String functionToApply, Integer maxLength, long maxInputChars)
+      implements java.io.Serializable {}
 
   private final ModelSession session;
   private final TextTokenizer tokenizer;

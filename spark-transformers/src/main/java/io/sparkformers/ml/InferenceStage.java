@@ -1,0 +1,340 @@
+package io.sparkformers.ml;
+
+import io.sparkformers.inference.model.ModelFetcher;
+import io.sparkformers.inference.runtime.InferenceMetrics;
+import io.sparkformers.inference.runtime.LengthBucketBatcher;
+import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.inference.runtime.Outcome;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Params every task stage shares and the partition loop that runs its pipeline. A task stage
+ * adds its own Params, checks its input type, declares its output type and supplies a
+ * {@link TaskBinding}; it holds no tensor code.
+ */
+public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> extends Transformer implements MLWritable {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceStage.class);
+
+  private final String uid;
+  private final Param<String> modelPath;
+  private final Param<String> inputCol;
+  private final Param<String> outputCol;
+  private final IntParam batchSize;
+  private final IntParam maxTokensPerBatch;
+  private final Param<String> device;
+  private final Param<String> engine;
+  private final Param<String> dtype;
+  private final Param<String> handleInvalid;
+  private final Param<String> errorCol;
+  private transient StageCounters counters;
+
+  protected InferenceStage(String uid) {
+    this.uid = uid;
+    modelPath = new Param<>(this, "modelPath",
+        "model folder (Hugging Face / Optimum ONNX layout): a local path or any Hadoop URI");
+    inputCol = new Param<>(this, "inputCol", "input column");
+    outputCol = new Param<>(this, "outputCol", "output column");
+    batchSize = new IntParam(this, "batchSize", "max rows per forward pass", ParamValidators.gtEq(1));
+    maxTokensPerBatch = new IntParam(this, "maxTokensPerBatch",
+        "max padded length (tokens, pixels or samples) x rows per forward pass; 0 for no limit",
+        ParamValidators.gtEq(0));
+    device = new Param<>(this, "device",
+        "auto (the GPU Spark assigned to the task, else CPU), cpu, cuda or cuda:N",
+        (String s) -> s.matches("auto|cpu|cuda|cuda:\\d+"));
+    engine = new Param<>(this, "engine", "inference engine", ParamValidators.inArray(new String[] {"onnxruntime"}));
+    dtype = new Param<>(this, "dtype",
+        "graph variant: fp32 (model.onnx), q8 (model_quantized.onnx), fp16, int8, uint8, q4, q4f16, bnb4",
+        ParamValidators.inArray(new String[] {"fp32", "q8", "quantized", "fp16", "int8", "uint8", "q4", "q4f16", "bnb4"}));
+    handleInvalid = new Param<>(this, "handleInvalid",
+        "what to do with a row that cannot be processed: error (fail the job), skip (drop it, counted),"
+            + " keep (null output, reason in errorCol)",
+        ParamValidators.inArray(new String[] {"error", "skip", "keep"}));
+    errorCol = new Param<>(this, "errorCol", "column for the reason a row failed (handleInvalid=keep)");
+    setDefault(outputCol, "prediction");
+    setDefault(batchSize, 32);
+    setDefault(maxTokensPerBatch, 0);
+    setDefault(device, "auto");
+    setDefault(engine, "onnxruntime");
+    setDefault(dtype, "fp32");
+    setDefault(handleInvalid, "error");
+    setDefault(errorCol, "error");
+  }
+
+  // ---- what a task stage provides
+
+  /** Throws IllegalArgumentException naming the column and the types it accepts. */
+  protected abstract void checkInputSchema(StructType schema);
+
+  protected abstract DataType outputDataType();
+
+  protected abstract TaskBinding<I, O> binding(StructType inputSchema);
+
+  // ---- Spark
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    if (!isDefined(modelPath)) throw new IllegalArgumentException(getClass().getSimpleName() + ": set modelPath");
+    checkInputSchema(schema);
+    List<String> names = Arrays.asList(schema.fieldNames());
+    List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
+    for (String added : addedColumns()) {
+      if (names.contains(added)) {
+        throw new IllegalArgumentException("output column '" + added + "' already exists in the input");
+      }
+    }
+    fields.add(DataTypes.createStructField(getOutputCol(), outputDataType(), true));
+    if (keepsErrors()) fields.add(DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
+    return DataTypes.createStructType(fields);
+  }
+
+  private List<String> addedColumns() {
+    return keepsErrors() ? List.of(getOutputCol(), getErrorCol()) : List.of(getOutputCol());
+  }
+
+  private boolean keepsErrors() {
+    return getHandleInvalid().equals("keep");
+  }
+
+  /** Lazy: validates the model folder on the driver, then maps partitions; no action runs here. */
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    Dataset<Row> df = dataset.toDF();
+    StructType outSchema = transformSchema(df.schema());
+    SparkSession spark = df.sparkSession();
+    int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    ModelSpec spec = new ModelSpec(getModelPath(), getDtype(), getEngine(), getDevice(), taskCpus);
+    TaskBinding<I, O> binding = binding(df.schema());
+    validateOnDriver(spec, binding);
+    counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
+    LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch());
+    return df.mapPartitions(
+        new PartitionInference<>(binding, spec, batching, getHandleInvalid(), counters, getClass().getSimpleName()),
+        Encoders.row(outSchema));
+  }
+
+  /** Loads the pipeline once on the driver so a bad folder fails here, with its reason, not in a task. */
+  private void validateOnDriver(ModelSpec spec, TaskBinding<I, O> binding) {
+    ModelSpec onDriver = ModelFetcher.isLocal(spec.uri())
+        ? new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", spec.threads())
+        : new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", 1);
+    binding.pipeline(onDriver.open(List.of()));
+  }
+
+  /** Row counts of the last {@link #transform}, filled as its output is computed. */
+  public StageCounters counters() {
+    return counters;
+  }
+
+  @Override
+  public S copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  @Override
+  public MLWriter write() {
+    return new DefaultParamsWriter(this);
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "(uid=" + uid + ", modelPath=" + (isDefined(modelPath) ? getModelPath() : "") + ")";
+  }
+
+  // ---- the partition loop, on executors
+
+  private static final class PartitionInference<I, O> implements MapPartitionsFunction<Row, Row> {
+    private final TaskBinding<I, O> binding;
+    private final ModelSpec spec;
+    private final LengthBucketBatcher.Settings batching;
+    private final String handleInvalid;
+    private final StageCounters counters;
+    private final String stage;
+
+    PartitionInference(TaskBinding<I, O> binding, ModelSpec spec, LengthBucketBatcher.Settings batching,
+        String handleInvalid, StageCounters counters, String stage) {
+      this.binding = binding;
+      this.spec = spec;
+      this.batching = batching;
+      this.handleInvalid = handleInvalid;
+      this.counters = counters;
+      this.stage = stage;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      TaskContext task = TaskContext.get();
+      ModelSpec.Model model = spec.open(assignedGpus(task));
+      InferenceMetrics metrics = new InferenceMetrics();
+      long started = System.nanoTime();
+      if (task != null) {
+        int partition = task.partitionId();
+        task.addTaskCompletionListener((TaskContext t) -> {
+          LOG.info("{} partition {} on {}: {} in {} ms", stage, partition, model.device(), metrics,
+              (System.nanoTime() - started) / 1_000_000);
+        });
+      }
+      Iterator<Outcome<Row, O>> outcomes =
+          LengthBucketBatcher.run(rows, binding::input, binding.pipeline(model), batching, metrics);
+      return new Iterator<>() {
+        private Row next;
+
+        @Override
+        public boolean hasNext() {
+          while (next == null && outcomes.hasNext()) next = emit(outcomes.next());
+          return next != null;
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) throw new NoSuchElementException();
+          Row r = next;
+          next = null;
+          return r;
+        }
+      };
+    }
+
+    /** The output row for an outcome, or null when the row is skipped. */
+    private Row emit(Outcome<Row, O> outcome) {
+      counters.rowsIn.add(1);
+      Row row = outcome.item();
+      if (outcome.failed()) {
+        counters.rowsFailed.add(1);
+        switch (handleInvalid) {
+          case "skip":
+            counters.rowsSkipped.add(1);
+            return null;
+          case "keep":
+            counters.rowsOut.add(1);
+            return append(row, null, outcome.error());
+          default:
+            throw new InvalidRowException("row failed with handleInvalid=error (set handleInvalid to skip"
+                + " or keep to continue past bad rows): " + outcome.error());
+        }
+      }
+      counters.rowsOut.add(1);
+      Object value = binding.toSpark(outcome.output());
+      return "keep".equals(handleInvalid) ? append(row, value, null) : append(row, value);
+    }
+
+    private static Row append(Row row, Object... extra) {
+      Object[] values = new Object[row.length() + extra.length];
+      for (int i = 0; i < row.length(); i++) values[i] = row.get(i);
+      System.arraycopy(extra, 0, values, row.length(), extra.length);
+      return RowFactory.create(values);
+    }
+
+    private static List<String> assignedGpus(TaskContext task) {
+      if (task == null) return List.of();
+      scala.Option<ResourceInformation> gpu = task.resources().get("gpu");
+      return gpu.isDefined() ? Arrays.asList(gpu.get().addresses()) : List.of();
+    }
+  }
+
+  /** A row that failed while handleInvalid=error: fails the task, and so the job, with the reason. */
+  public static final class InvalidRowException extends RuntimeException {
+    InvalidRowException(String message) {
+      super(message);
+    }
+  }
+
+  /** Spark accumulators of one transform: rows in = rows out + rows skipped. */
+  public static final class StageCounters implements java.io.Serializable {
+    public final LongAccumulator rowsIn;
+    public final LongAccumulator rowsOut;
+    public final LongAccumulator rowsFailed;
+    public final LongAccumulator rowsSkipped;
+
+    private StageCounters(org.apache.spark.SparkContext sc, String stage) {
+      rowsIn = sc.longAccumulator(stage + ".rowsIn");
+      rowsOut = sc.longAccumulator(stage + ".rowsOut");
+      rowsFailed = sc.longAccumulator(stage + ".rowsFailed");
+      rowsSkipped = sc.longAccumulator(stage + ".rowsSkipped");
+    }
+
+    static StageCounters register(org.apache.spark.SparkContext sc, String stage) {
+      return new StageCounters(sc, stage);
+    }
+  }
+
+  // ---- Params
+
+  public Param<String> modelPath() { return modelPath; }
+  public Param<String> inputCol() { return inputCol; }
+  public Param<String> outputCol() { return outputCol; }
+  public IntParam batchSize() { return batchSize; }
+  public IntParam maxTokensPerBatch() { return maxTokensPerBatch; }
+  public Param<String> device() { return device; }
+  public Param<String> engine() { return engine; }
+  public Param<String> dtype() { return dtype; }
+  public Param<String> handleInvalid() { return handleInvalid; }
+  public Param<String> errorCol() { return errorCol; }
+
+  public String getModelPath() { return $(modelPath); }
+  public String getInputCol() { return $(inputCol); }
+  public String getOutputCol() { return $(outputCol); }
+  public int getBatchSize() { return (Integer) $(batchSize); }
+  public int getMaxTokensPerBatch() { return (Integer) $(maxTokensPerBatch); }
+  public String getDevice() { return $(device); }
+  public String getEngine() { return $(engine); }
+  public String getDtype() { return $(dtype); }
+  public String getHandleInvalid() { return $(handleInvalid); }
+  public String getErrorCol() { return $(errorCol); }
+
+  @SuppressWarnings("unchecked")
+  protected final S self() {
+    return (S) this;
+  }
+
+  public S setModelPath(String v) { set(modelPath, v); return self(); }
+  public S setInputCol(String v) { set(inputCol, v); return self(); }
+  public S setOutputCol(String v) { set(outputCol, v); return self(); }
+  public S setBatchSize(int v) { set(batchSize, v); return self(); }
+  public S setMaxTokensPerBatch(int v) { set(maxTokensPerBatch, v); return self(); }
+  public S setDevice(String v) { set(device, v); return self(); }
+  public S setEngine(String v) { set(engine, v); return self(); }
+  public S setDtype(String v) { set(dtype, v); return self(); }
+  public S setHandleInvalid(String v) { set(handleInvalid, v); return self(); }
+  public S setErrorCol(String v) { set(errorCol, v); return self(); }
+
+  /** The input column's type, or a clear error naming what exists. */
+  protected static DataType columnType(StructType schema, String column) {
+    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException("input column '" + column + "' not found; columns are "
+          + Arrays.toString(schema.fieldNames()));
+    }
+    return schema.apply(column).dataType();
+  }
+}

@@ -1,0 +1,18 @@
+package io.sparkformers.ml;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** Java values to the external types Spark's Row encoder takes. */
+final class SparkValues {
+  private SparkValues() {}
+
+  static <T> Seq<Object> seq(List<T> items, Function<T, Object> each) {
+    List<Object> out = new ArrayList<>(items.size());
+    for (T t : items) out.add(each.apply(t));
+    return CollectionConverters.asScala(out).toSeq();
+  }
+}

@@ -1,0 +1,30 @@
+package io.sparkformers.ml;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The stage for each Hugging Face task name, as the job and the SQL functions look them up. */
+public final class Tasks {
+  private static final Map<String, Supplier<InferenceStage<?, ?, ?>>> STAGES = new LinkedHashMap<>();
+
+  static {
+    STAGES.put("text-classification", TextClassifier::new);
+    STAGES.put("feature-extraction", FeatureExtractor::new);
+  }
+
+  private Tasks() {}
+
+  /** A new stage for an HF task name, e.g. "text-classification". */
+  public static InferenceStage<?, ?, ?> stage(String task) {
+    Supplier<InferenceStage<?, ?, ?>> s = STAGES.get(task);
+    if (s == null) {
+      throw new IllegalArgumentException("unknown task '" + task + "'; supported: " + String.join(", ", STAGES.keySet()));
+    }
+    return s.get();
+  }
+
+  public static java.util.Set<String> names() {
+    return STAGES.keySet();
+  }
+}
