@@ -21,11 +21,21 @@ final class AnswerSpans {
   record Selection(List<Span> spans, double nullScore) {}
 
   static Selection select(
-      float[] startLogits, float[] endLogits, boolean[] pMask, long[] attentionMask, int topK, int maxAnswerLen) {
+      float[] startLogits,
+      float[] endLogits,
+      boolean[] pMask,
+      long[] attentionMask,
+      int topK,
+      int maxAnswerLen) {
     int length = pMask.length;
     if (startLogits.length != length || endLogits.length != length) {
       throw new IllegalArgumentException(
-          "expected " + length + " start and end logits, got " + startLogits.length + " and " + endLogits.length);
+          "expected "
+              + length
+              + " start and end logits, got "
+              + startLogits.length
+              + " and "
+              + endLogits.length);
     }
     boolean[] candidate = new boolean[length];
     for (int i = 0; i < length; i++) {

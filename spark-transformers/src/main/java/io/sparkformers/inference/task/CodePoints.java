@@ -1,8 +1,8 @@
 package io.sparkformers.inference.task;
 
 /**
- * Text indexed by Unicode code points, as Python strings are: the fast tokenizer's character offsets
- * and the HF pipelines' start/end count code points, while Java strings index UTF-16 units.
+ * Text indexed by Unicode code points, as Python strings are: the fast tokenizer's character
+ * offsets and the HF pipelines' start/end count code points, while Java strings index UTF-16 units.
  */
 final class CodePoints {
   private CodePoints() {}

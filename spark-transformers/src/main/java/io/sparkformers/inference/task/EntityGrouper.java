@@ -56,7 +56,8 @@ final class EntityGrouper {
   }
 
   /** aggregate_word: one label and score for the tokens {@code [from, to)} of a word. */
-  private Labelled labelWord(List<PreEntity> tokens, int from, int to, AggregationStrategy strategy) {
+  private Labelled labelWord(
+      List<PreEntity> tokens, int from, int to, AggregationStrategy strategy) {
     double[] scores =
         switch (strategy) {
           case FIRST -> tokens.get(from).probabilities();

@@ -1,13 +1,14 @@
 package io.sparkformers.inference.task;
 
 /**
- * One non-special token with its label probabilities: the "pre_entity" dict of transformers'
- * {@code TokenClassificationPipeline.gather_pre_entities}.
+ * One non-special token with its label probabilities: the "pre_entity" dict of transformers' {@code
+ * TokenClassificationPipeline.gather_pre_entities}.
  *
  * @param index position of the token in the encoding
  * @param id vocabulary id
  * @param token the token as the vocabulary spells it
- * @param word what the pipeline reports for it: the token, or the original text for an unknown token
+ * @param word what the pipeline reports for it: the token, or the original text for an unknown
+ *     token
  * @param unknown whether the token is the tokenizer's unknown token
  * @param subword whether the token continues the word of the previous token
  * @param probabilities softmax of the token's logits, one per label

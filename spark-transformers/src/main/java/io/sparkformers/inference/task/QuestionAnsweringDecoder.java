@@ -18,7 +18,9 @@ public final class QuestionAnsweringDecoder {
   private static final int CONTEXT_SEQUENCE = 1;
 
   /**
-   * The best {@code settings.topK()} answers, highest score first.
+   * The best {@code settings.topK()} answers, highest score first. Always a list: the pipeline
+   * returns a bare answer when exactly one remains, so a caller shapes the output from topK (one
+   * struct for topK 1, an array otherwise).
    *
    * @param startLogits per window, in the order of {@code features.windows()}
    * @param endLogits per window, likewise
@@ -31,7 +33,9 @@ public final class QuestionAnsweringDecoder {
     List<ContextWindow> windows = features.windows();
     if (startLogits.size() != windows.size() || endLogits.size() != windows.size()) {
       throw new IllegalArgumentException(
-          windows.size() + " windows but logits for " + startLogits.size() + " and " + endLogits.size());
+          String.format(
+              "%d windows but %d start and %d end logits",
+              windows.size(), startLogits.size(), endLogits.size()));
     }
     double minNullScore = 1_000_000; // the pipeline's "large and positive" start
     List<Answer> answers = new ArrayList<>();
@@ -57,12 +61,15 @@ public final class QuestionAnsweringDecoder {
     return List.copyOf(answers.subList(0, Math.min(settings.topK(), answers.size())));
   }
 
-  private static Answer answer(String context, Encoding window, AnswerSpans.Span span, boolean alignToWords) {
+  private static Answer answer(
+      String context, Encoding window, AnswerSpans.Span span, boolean alignToWords) {
     int[] chars = alignToWords ? wordChars(window, span) : null;
     if (chars == null) {
-      chars = new int[] {start(window.getCharTokenSpans()[span.start()]), end(window.getCharTokenSpans()[span.end()])};
+      CharSpan[] offsets = window.getCharTokenSpans();
+      chars = new int[] {start(offsets[span.start()]), end(offsets[span.end()])};
     }
-    return new Answer(span.score(), chars[0], chars[1], CodePoints.substring(context, chars[0], chars[1]));
+    return new Answer(
+        span.score(), chars[0], chars[1], CodePoints.substring(context, chars[0], chars[1]));
   }
 
   /**

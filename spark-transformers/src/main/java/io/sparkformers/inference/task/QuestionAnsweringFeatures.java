@@ -9,8 +9,8 @@ import java.util.OptionalLong;
  * A question over a context, cut into the windows the model reads, as the fast-tokenizer branch of
  * transformers 4.38 QuestionAnsweringPipeline.preprocess builds them.
  */
-public record QuestionAnsweringFeatures(String question, String context, List<ContextWindow> windows)
-    implements Features {
+public record QuestionAnsweringFeatures(
+    String question, String context, List<ContextWindow> windows) implements Features {
 
   public QuestionAnsweringFeatures {
     windows = List.copyOf(windows);
@@ -18,9 +18,9 @@ public record QuestionAnsweringFeatures(String question, String context, List<Co
 
   /**
    * The windows of an encoding of {@code (question, context)} made with truncation only_second,
-   * stride and overflowing tokens: the encoding itself, then its overflowing encodings. p_mask masks
-   * everything outside the context (sequence 1) except the CLS token, which some models use to
-   * signal that there is no answer.
+   * stride and overflowing tokens: the encoding itself, then its overflowing encodings. p_mask
+   * masks everything outside the context (sequence 1) except the CLS token, which some models use
+   * to signal that there is no answer.
    */
   public static QuestionAnsweringFeatures of(
       String question, String context, Encoding encoding, OptionalLong clsTokenId) {

@@ -20,7 +20,8 @@ public final class QuestionAnsweringPreprocessor {
    * @param windowTokenizer a tokenizer configured as {@link #windowTokenizer} configures one
    * @param clsTokenId the tokenizer's CLS token id, if it has one
    */
-  public QuestionAnsweringPreprocessor(HuggingFaceTokenizer windowTokenizer, OptionalLong clsTokenId) {
+  public QuestionAnsweringPreprocessor(
+      HuggingFaceTokenizer windowTokenizer, OptionalLong clsTokenId) {
     this.windowTokenizer = windowTokenizer;
     this.clsTokenId = clsTokenId;
   }
@@ -29,8 +30,8 @@ public final class QuestionAnsweringPreprocessor {
    * The pipeline's tokenizer call: truncation only_second, max_length = max_seq_len, stride =
    * doc_stride, overflowing tokens returned, no padding.
    */
-  public static HuggingFaceTokenizer windowTokenizer(Path tokenizerDir, int maxSeqLen, int docStride)
-      throws IOException {
+  public static HuggingFaceTokenizer windowTokenizer(
+      Path tokenizerDir, int maxSeqLen, int docStride) throws IOException {
     return HuggingFaceTokenizer.builder()
         .optTokenizerPath(tokenizerDir)
         .optTruncateSecondOnly()
@@ -55,7 +56,8 @@ public final class QuestionAnsweringPreprocessor {
       encoding = windowTokenizer.encode(question, context);
     } catch (RuntimeException e) {
       // the Rust tokenizer refuses a question that leaves no room for the context
-      throw new InvalidInputException("cannot fit the question into a window: " + e.getMessage(), e);
+      throw new InvalidInputException(
+          "cannot fit the question into a window: " + e.getMessage(), e);
     }
     return QuestionAnsweringFeatures.of(question, context, encoding, clsTokenId);
   }

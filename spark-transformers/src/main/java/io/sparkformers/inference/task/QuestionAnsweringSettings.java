@@ -3,8 +3,8 @@ package io.sparkformers.inference.task;
 /**
  * Settings of extractive question answering, with the defaults of transformers 4.38
  * QuestionAnsweringPipeline. {@code maxSeqLen} and {@code docStride} are null to derive them from
- * the tokenizer's model_max_length as the pipeline does. {@code maxQuestionLen} is kept for
- * parity; like the pipeline's fast-tokenizer path, nothing reads it.
+ * the tokenizer's model_max_length as the pipeline does. {@code maxQuestionLen} is kept for parity;
+ * like the pipeline's fast-tokenizer path, nothing reads it.
  */
 public record QuestionAnsweringSettings(
     int topK,
@@ -30,7 +30,13 @@ public record QuestionAnsweringSettings(
 
   public QuestionAnsweringSettings withTopK(int k) {
     return new QuestionAnsweringSettings(
-        k, docStride, maxSeqLen, maxQuestionLen, maxAnswerLen, handleImpossibleAnswer, alignToWords);
+        k,
+        docStride,
+        maxSeqLen,
+        maxQuestionLen,
+        maxAnswerLen,
+        handleImpossibleAnswer,
+        alignToWords);
   }
 
   public QuestionAnsweringSettings withHandleImpossibleAnswer(boolean handle) {

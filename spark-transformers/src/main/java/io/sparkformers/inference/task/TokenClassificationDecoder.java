@@ -27,7 +27,8 @@ public final class TokenClassificationDecoder {
    * @param unknownTokenId the tokenizer's unknown-token id, if it has one
    * @param wordAware whether the tokenizer model has a continuing-subword prefix (WordPiece "##"):
    *     then a token is a subword when its text length differs from its span in the input;
-   *     otherwise transformers' fallback applies: a token is a subword unless a space touches its start
+   *     otherwise transformers' fallback applies: a token is a subword unless a space touches its
+   *     start
    * @param decode the fast tokenizer's decoder over token ids, special tokens kept (DJL {@code
    *     decode(ids, false)}): transformers' {@code convert_tokens_to_string}
    */

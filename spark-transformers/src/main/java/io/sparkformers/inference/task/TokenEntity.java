@@ -8,15 +8,23 @@ package io.sparkformers.inference.task;
  * {@code substring}) count them; end is exclusive.
  */
 public record TokenEntity(
-    String entity, String entityGroup, float score, String word, int start, int end, Integer index) {
+    String entity,
+    String entityGroup,
+    float score,
+    String word,
+    int start,
+    int end,
+    Integer index) {
 
   /** A single token's prediction (aggregation none). */
-  public static TokenEntity token(String entity, float score, String word, int start, int end, int index) {
+  public static TokenEntity token(
+      String entity, float score, String word, int start, int end, int index) {
     return new TokenEntity(entity, null, score, word, start, end, index);
   }
 
   /** A group of adjacent tokens or words sharing one tag. */
-  public static TokenEntity group(String entityGroup, float score, String word, int start, int end) {
+  public static TokenEntity group(
+      String entityGroup, float score, String word, int start, int end) {
     return new TokenEntity(null, entityGroup, score, word, start, end, null);
   }
 

@@ -19,12 +19,15 @@ final class OnnxModel implements AutoCloseable {
     session = environment.createSession(graph.toString(), new OrtSession.SessionOptions());
   }
 
-  /** Every float output of the graph for one sequence, flattened row-major without the batch axis. */
+  /**
+   * Every float output of the graph for one sequence, flattened row-major without the batch axis.
+   */
   Map<String, float[]> run(long[] inputIds, long[] attentionMask, long[] tokenTypeIds)
       throws OrtException {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     inputs.put("input_ids", OnnxTensor.createTensor(environment, new long[][] {inputIds}));
-    inputs.put("attention_mask", OnnxTensor.createTensor(environment, new long[][] {attentionMask}));
+    inputs.put(
+        "attention_mask", OnnxTensor.createTensor(environment, new long[][] {attentionMask}));
     inputs.put("token_type_ids", OnnxTensor.createTensor(environment, new long[][] {tokenTypeIds}));
     try (OrtSession.Result result = session.run(inputs)) {
       Map<String, float[]> outputs = new HashMap<>();

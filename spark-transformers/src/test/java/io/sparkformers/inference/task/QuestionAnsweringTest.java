@@ -32,7 +32,8 @@ class QuestionAnsweringTest {
 
   @BeforeAll
   static void load() throws Exception {
-    int modelMaxLength = Fixtures.json(MODEL, "tokenizer_config.json").get("model_max_length").asInt();
+    int modelMaxLength =
+        Fixtures.json(MODEL, "tokenizer_config.json").get("model_max_length").asInt();
     QuestionAnsweringSettings settings = QuestionAnsweringSettings.DEFAULTS;
     tokenizer =
         QuestionAnsweringPreprocessor.windowTokenizer(
@@ -69,8 +70,8 @@ class QuestionAnsweringTest {
     return List.of(starts, ends);
   }
 
-  private static List<Answer> answer(String question, String context, QuestionAnsweringSettings settings)
-      throws Exception {
+  private static List<Answer> answer(
+      String question, String context, QuestionAnsweringSettings settings) throws Exception {
     QuestionAnsweringFeatures features = preprocessor.preprocess(question, context);
     List<List<float[]>> logits = logits(features);
     return decoder.postprocess(features, logits.get(0), logits.get(1), settings);
@@ -90,7 +91,10 @@ class QuestionAnsweringTest {
       QuestionAnsweringFeatures features =
           preprocessor.preprocess(golden.get("question").asText(), golden.get("context").asText());
       JsonNode expected = golden.get("window_input_ids");
-      assertEquals(golden.get("windows").asInt(), features.windows().size(), golden.get("question").asText());
+      assertEquals(
+          golden.get("windows").asInt(),
+          features.windows().size(),
+          golden.get("question").asText());
       for (int w = 0; w < expected.size(); w++) {
         long[] ids = new long[expected.get(w).size()];
         for (int i = 0; i < ids.length; i++) {
@@ -105,7 +109,8 @@ class QuestionAnsweringTest {
   void pMaskLeavesOnlyContextAndClsOpen() {
     // [CLS] where does john live ? [SEP] john smith lives ... london . [SEP]
     QuestionAnsweringFeatures features =
-        preprocessor.preprocess("Where does John live?", "John Smith lives in New York and works in London.");
+        preprocessor.preprocess(
+            "Where does John live?", "John Smith lives in New York and works in London.");
     boolean[] pMask = features.windows().get(0).pMask();
     boolean[] expected = new boolean[20];
     for (int i = 1; i <= 6; i++) {
@@ -120,7 +125,10 @@ class QuestionAnsweringTest {
   void topAnswerMatchesTheFastPipeline() throws Exception {
     for (JsonNode golden : cases()) {
       List<Answer> answers =
-          answer(golden.get("question").asText(), golden.get("context").asText(), QuestionAnsweringSettings.DEFAULTS);
+          answer(
+              golden.get("question").asText(),
+              golden.get("context").asText(),
+              QuestionAnsweringSettings.DEFAULTS);
       assertEquals(1, answers.size());
       assertAnswer(golden.get("pipeline_top1"), answers.get(0), golden.get("question").asText());
     }
@@ -152,25 +160,32 @@ class QuestionAnsweringTest {
   @Test
   void impossibleAnswerWinsWhenClsOutscoresEverySpan() {
     QuestionAnsweringFeatures features =
-        preprocessor.preprocess("Who loves the movie?", "Mary loves the movie because it was great.");
+        preprocessor.preprocess(
+            "Who loves the movie?", "Mary loves the movie because it was great.");
     int length = features.windows().get(0).pMask().length;
     float[] logits = new float[length];
     logits[0] = 20f; // CLS: all probability mass on "no answer"
     List<float[]> both = List.of(logits);
 
     List<Answer> withNull =
-        decoder.postprocess(features, both, both, QuestionAnsweringSettings.DEFAULTS.withHandleImpossibleAnswer(true));
+        decoder.postprocess(
+            features,
+            both,
+            both,
+            QuestionAnsweringSettings.DEFAULTS.withHandleImpossibleAnswer(true));
     assertEquals(List.of(new Answer(withNull.get(0).score(), 0, 0, "")), withNull);
     assertEquals(1f, withNull.get(0).score(), 1e-4);
 
-    List<Answer> withoutNull = decoder.postprocess(features, both, both, QuestionAnsweringSettings.DEFAULTS);
+    List<Answer> withoutNull =
+        decoder.postprocess(features, both, both, QuestionAnsweringSettings.DEFAULTS);
     assertNotEquals("", withoutNull.get(0).answer());
   }
 
   @Test
   void answersAreCodePointSlicesOfTheContext() throws Exception {
     String context = "😀 Mary loves the movie in Zürich.";
-    for (Answer answer : answer("Who loves the movie?", context, QuestionAnsweringSettings.DEFAULTS.withTopK(5))) {
+    for (Answer answer :
+        answer("Who loves the movie?", context, QuestionAnsweringSettings.DEFAULTS.withTopK(5))) {
       int from = context.offsetByCodePoints(0, answer.start());
       int to = context.offsetByCodePoints(0, answer.end());
       assertEquals(context.substring(from, to), answer.answer());
@@ -186,6 +201,8 @@ class QuestionAnsweringTest {
   @Test
   void questionThatFillsTheWindowIsInvalidInput() {
     String question = "where does the man who lives in new york work ".repeat(8);
-    assertThrows(InvalidInputException.class, () -> preprocessor.preprocess(question, "He works in London."));
+    assertThrows(
+        InvalidInputException.class,
+        () -> preprocessor.preprocess(question, "He works in London."));
   }
 }

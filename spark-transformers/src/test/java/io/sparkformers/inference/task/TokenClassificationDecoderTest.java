@@ -62,14 +62,19 @@ class TokenClassificationDecoderTest {
 
   private static List<TokenEntity> predict(String text, TokenClassificationSettings settings)
       throws Exception {
-    TokenClassificationFeatures features = new TokenClassificationFeatures(text, tokenizer.encode(text));
+    TokenClassificationFeatures features =
+        new TokenClassificationFeatures(text, tokenizer.encode(text));
     return decoder.postprocess(features, logits(features.encoding()), settings);
   }
 
-  /** Ids only: its decoded_skip_special is the slow tokenizer's decode, which the pipeline never uses. */
+  /**
+   * Ids only: its decoded_skip_special is the slow tokenizer's decode, which the pipeline never
+   * uses.
+   */
   @Test
   void tokenizerIdsMatchTheReferenceTokenizer() throws Exception {
-    try (HuggingFaceTokenizer untruncated = Fixtures.tokenizer(MODEL).optTruncation(false).build()) {
+    try (HuggingFaceTokenizer untruncated =
+        Fixtures.tokenizer(MODEL).optTruncation(false).build()) {
       for (JsonNode item : Fixtures.json(MODEL, "tokenizer_golden.json").get("items")) {
         String text = item.get("text").asText();
         Encoding encoding = untruncated.encode(text);
@@ -83,7 +88,8 @@ class TokenClassificationDecoderTest {
   @ParameterizedTest
   @EnumSource(AggregationStrategy.class)
   void entitiesMatchTheFastPipeline(AggregationStrategy strategy) throws Exception {
-    TokenClassificationSettings settings = TokenClassificationSettings.DEFAULTS.withAggregationStrategy(strategy);
+    TokenClassificationSettings settings =
+        TokenClassificationSettings.DEFAULTS.withAggregationStrategy(strategy);
     for (JsonNode golden : Fixtures.json(MODEL, "golden_fast.json").get("cases")) {
       String text = golden.get("text").asText();
       JsonNode expected = golden.get("pipeline").get(strategy.name().toLowerCase());
@@ -95,11 +101,14 @@ class TokenClassificationDecoderTest {
     }
   }
 
-  private static void assertEntity(JsonNode expected, TokenEntity actual, AggregationStrategy strategy, String where) {
+  private static void assertEntity(
+      JsonNode expected, TokenEntity actual, AggregationStrategy strategy, String where) {
     boolean grouped = strategy != AggregationStrategy.NONE;
     assertAll(
         where,
-        () -> assertEquals(expected.get(grouped ? "entity_group" : "entity").asText(), actual.label()),
+        () ->
+            assertEquals(
+                expected.get(grouped ? "entity_group" : "entity").asText(), actual.label()),
         () -> assertEquals(grouped ? null : actual.label(), actual.entity()),
         () -> assertEquals(expected.get("word").asText(), actual.word()),
         () -> assertEquals(expected.get("start").asInt(), actual.start()),
@@ -111,7 +120,8 @@ class TokenClassificationDecoderTest {
   @Test
   void ignoreLabelsEmptyKeepsOTokens() throws Exception {
     String text = "hello world";
-    List<TokenEntity> all = predict(text, TokenClassificationSettings.DEFAULTS.withIgnoreLabels(List.of()));
+    List<TokenEntity> all =
+        predict(text, TokenClassificationSettings.DEFAULTS.withIgnoreLabels(List.of()));
     // every non-special token is reported, "O" included
     assertEquals(List.of("hello", "world"), all.stream().map(TokenEntity::word).toList());
     List<TokenEntity> withoutLoc =
@@ -132,10 +142,16 @@ class TokenClassificationDecoderTest {
     TokenClassificationFeatures features = new TokenClassificationFeatures(text, encoding);
 
     List<TokenEntity> simple =
-        decoder.postprocess(features, logits, TokenClassificationSettings.DEFAULTS.withAggregationStrategy(AggregationStrategy.SIMPLE));
-    assertEquals(List.of(TokenEntity.group("LOC", simple.get(0).score(), "zurich ☃.", 0, 9)), simple);
+        decoder.postprocess(
+            features,
+            logits,
+            TokenClassificationSettings.DEFAULTS.withAggregationStrategy(
+                AggregationStrategy.SIMPLE));
+    assertEquals(
+        List.of(TokenEntity.group("LOC", simple.get(0).score(), "zurich ☃.", 0, 9)), simple);
 
-    List<TokenEntity> none = decoder.postprocess(features, logits, TokenClassificationSettings.DEFAULTS);
+    List<TokenEntity> none =
+        decoder.postprocess(features, logits, TokenClassificationSettings.DEFAULTS);
     List<String> words = new ArrayList<>();
     none.forEach(entity -> words.add(entity.word()));
     assertEquals(List.of("z", "##u", "##ri", "##c", "##h", "☃", "."), words);
