@@ -30,6 +30,7 @@ class TokenClassificationDecoderTest {
   private static HuggingFaceTokenizer tokenizer;
   private static OnnxModel model;
   private static TokenClassificationDecoder decoder;
+  private static final Map<Integer, String> id2label = new TreeMap<>();
   private static String[] labels;
 
   @BeforeAll
@@ -37,7 +38,6 @@ class TokenClassificationDecoderTest {
     // the pipeline's preprocess: truncation to model_max_length (64, tokenizer_config.json)
     tokenizer = Fixtures.tokenizer(MODEL).optTruncation(true).optMaxLength(64).build();
     model = new OnnxModel(Fixtures.model(MODEL).resolve("onnx/model.onnx"));
-    Map<Integer, String> id2label = new TreeMap<>();
     Fixtures.json(MODEL, "config.json")
         .get("id2label")
         .fields()
@@ -155,5 +155,35 @@ class TokenClassificationDecoderTest {
     List<String> words = new ArrayList<>();
     none.forEach(entity -> words.add(entity.word()));
     assertEquals(List.of("z", "##u", "##ri", "##c", "##h", "☃", "."), words);
+  }
+
+  @Test
+  void withoutSubwordPrefixATokenTouchingThePreviousOneContinuesItsWord() {
+    // "london" scores B-LOC and "." I-PER. A WordPiece vocabulary knows "." is a word of its own;
+    // transformers' fallback for tokenizers without a continuing-subword prefix joins any token
+    // that no space separates from the previous one, so under FIRST "." takes london's label.
+    String text = "in London.";
+    Encoding encoding = tokenizer.encode(text); // [CLS] in london . [SEP]
+    float[] logits = new float[encoding.getIds().length * labels.length];
+    List<String> labelList = Arrays.asList(labels);
+    logits[2 * labels.length + labelList.indexOf("B-LOC")] = 5f;
+    logits[3 * labels.length + labelList.indexOf("I-PER")] = 5f;
+    TokenClassificationFeatures features = new TokenClassificationFeatures(text, encoding);
+    TokenClassificationSettings first =
+        TokenClassificationSettings.DEFAULTS.withAggregationStrategy(AggregationStrategy.FIRST);
+    TokenClassificationDecoder fallback =
+        new TokenClassificationDecoder(
+            id2label,
+            OptionalLong.of(UNKNOWN_TOKEN_ID),
+            false,
+            ids -> tokenizer.decode(ids, false));
+
+    List<String> wordAware =
+        decoder.postprocess(features, logits, first).stream().map(TokenEntity::word).toList();
+    List<TokenEntity> heuristic = fallback.postprocess(features, logits, first);
+
+    assertEquals(List.of("london", "."), wordAware);
+    assertEquals(List.of("LOC"), heuristic.stream().map(TokenEntity::label).toList());
+    assertEquals(List.of("london."), heuristic.stream().map(TokenEntity::word).toList());
   }
 }
