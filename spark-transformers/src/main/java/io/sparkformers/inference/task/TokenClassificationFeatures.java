@@ -1,0 +1,23 @@
+package io.sparkformers.inference.task;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import java.util.Objects;
+
+/**
+ * One text as the model sees it: the fast tokenizer's encoding (ids, type ids, attention mask,
+ * special-token mask, tokens, code-point offsets), kept with the text it came from because the
+ * pipeline reads words back out of it.
+ */
+public record TokenClassificationFeatures(String text, Encoding encoding) implements Features {
+
+  public TokenClassificationFeatures {
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(encoding, "encoding");
+  }
+
+  /** Number of tokens, special tokens included: the length of the model input. */
+  @Override
+  public long cost() {
+    return encoding.getIds().length;
+  }
+}
