@@ -140,8 +140,11 @@ public final class ModelBundle {
   }
 
   private Optional<JsonNode> optionalJson(String file) {
-    Path p = dir.resolve(file);
-    return Files.isRegularFile(p) ? Optional.of(readJson(p)) : Optional.empty();
+    return readJsonIfPresent(dir.resolve(file));
+  }
+
+  public static Optional<JsonNode> readJsonIfPresent(Path file) {
+    return Files.isRegularFile(file) ? Optional.of(readJson(file)) : Optional.empty();
   }
 
   public static JsonNode readJson(Path file) {

@@ -1,9 +1,7 @@
 package io.sparkformers.inference.task;
 
 import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import java.io.IOException;
-import java.nio.file.Path;
+import io.sparkformers.inference.text.TextTokenizer;
 import java.util.OptionalLong;
 
 /**
@@ -13,33 +11,17 @@ import java.util.OptionalLong;
  */
 public final class QuestionAnsweringPreprocessor {
 
-  private final HuggingFaceTokenizer windowTokenizer;
+  private final TextTokenizer windowTokenizer;
   private final OptionalLong clsTokenId;
 
   /**
-   * @param windowTokenizer a tokenizer configured as {@link #windowTokenizer} configures one
+   * @param windowTokenizer truncating only the context (only_second) to max_seq_len, with stride
+   *     doc_stride and overflowing windows: the pipeline's tokenizer call
    * @param clsTokenId the tokenizer's CLS token id, if it has one
    */
-  public QuestionAnsweringPreprocessor(
-      HuggingFaceTokenizer windowTokenizer, OptionalLong clsTokenId) {
+  public QuestionAnsweringPreprocessor(TextTokenizer windowTokenizer, OptionalLong clsTokenId) {
     this.windowTokenizer = windowTokenizer;
     this.clsTokenId = clsTokenId;
-  }
-
-  /**
-   * The pipeline's tokenizer call: truncation only_second, max_length = max_seq_len, stride =
-   * doc_stride, overflowing tokens returned, no padding.
-   */
-  public static HuggingFaceTokenizer windowTokenizer(
-      Path tokenizerDir, int maxSeqLen, int docStride) throws IOException {
-    return HuggingFaceTokenizer.builder()
-        .optTokenizerPath(tokenizerDir)
-        .optTruncateSecondOnly()
-        .optMaxLength(maxSeqLen)
-        .optStride(docStride)
-        .optWithOverflowingTokens(true)
-        .optPadding(false)
-        .build();
   }
 
   /** The windows of one question over one context; a blank question or context is invalid. */

@@ -13,7 +13,8 @@ public record QuestionAnsweringSettings(
     int maxQuestionLen,
     int maxAnswerLen,
     boolean handleImpossibleAnswer,
-    boolean alignToWords) {
+    boolean alignToWords)
+    implements java.io.Serializable {
 
   public static final QuestionAnsweringSettings DEFAULTS =
       new QuestionAnsweringSettings(1, null, null, 64, 15, false, true);

@@ -24,15 +24,22 @@ public abstract class TaskPipeline<I, F extends Features, O> {
   /** Runs the model on collated inputs. */
   protected abstract Map<String, Tensor> forward(Map<String, Tensor> inputs);
 
-  /** The output for row {@code row} of the batch. */
+  /** The output of one input, whose model rows start at {@code row} of the batch's outputs. */
   protected abstract O postprocess(F features, Map<String, Tensor> outputs, int row);
+
+  /** Model rows one input occupies: 1, or more when an input is cut into windows. */
+  protected int rows(F features) {
+    return 1;
+  }
 
   /** Predicts a batch; outputs come back in the order of {@code batch}. */
   public List<O> predict(List<F> batch) {
     Map<String, Tensor> outputs = forward(collate(batch));
     List<O> results = new ArrayList<>(batch.size());
-    for (int i = 0; i < batch.size(); i++) {
-      results.add(postprocess(batch.get(i), outputs, i));
+    int row = 0;
+    for (F features : batch) {
+      results.add(postprocess(features, outputs, row));
+      row += rows(features);
     }
     return results;
   }

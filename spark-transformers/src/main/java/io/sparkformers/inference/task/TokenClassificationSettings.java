@@ -8,7 +8,8 @@ import java.util.Objects;
  * TokenClassificationPipeline: {@code aggregation_strategy="none"}, {@code ignore_labels=["O"]}.
  */
 public record TokenClassificationSettings(
-    AggregationStrategy aggregationStrategy, List<String> ignoreLabels) {
+    AggregationStrategy aggregationStrategy, List<String> ignoreLabels)
+    implements java.io.Serializable {
 
   public static final TokenClassificationSettings DEFAULTS =
       new TokenClassificationSettings(AggregationStrategy.NONE, List.of("O"));

@@ -58,7 +58,7 @@ public final class TextTokenizer implements AutoCloseable {
    * sentence_bert_config.json max_seq_length, tokenizer_config.json model_max_length (ignoring the
    * "very large" placeholder), then config.json max_position_embeddings.
    */
-  static int modelMaxLength(ModelBundle bundle) {
+  public static int modelMaxLength(ModelBundle bundle) {
     Path sbert = bundle.dir().resolve("sentence_bert_config.json");
     if (Files.isRegularFile(sbert)) {
       JsonNode n = ModelBundle.readJson(sbert).get("max_seq_length");
@@ -79,8 +79,9 @@ public final class TextTokenizer implements AutoCloseable {
     return tokenizer.encode(text, pair);
   }
 
-  public String decode(long[] ids) {
-    return tokenizer.decode(ids, true);
+  /** The fast tokenizer's decoder: transformers' convert_tokens_to_string over these ids. */
+  public String decode(long[] ids, boolean skipSpecialTokens) {
+    return tokenizer.decode(ids, skipSpecialTokens);
   }
 
   public int maxLength() {

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,58 +19,25 @@ import org.junit.jupiter.api.Test;
  */
 class QuestionAnsweringTest {
   private static final String MODEL = "question-answering-bert";
-  private static final long CLS_TOKEN_ID = 2; // "[CLS]" in tokenizer.json
-
-  private static HuggingFaceTokenizer tokenizer;
-  private static QuestionAnsweringPreprocessor preprocessor;
-  private static OnnxModel model;
+  private static final ModelSpec.Model model = Fixtures.open(Fixtures.model(MODEL));
+  private static final QuestionAnsweringPipeline pipeline =
+      new QuestionAnsweringPipeline(model, QuestionAnsweringSettings.DEFAULTS, 1_000_000);
   private static final QuestionAnsweringDecoder decoder = new QuestionAnsweringDecoder();
-
-  @BeforeAll
-  static void load() throws Exception {
-    int modelMaxLength =
-        Fixtures.json(MODEL, "tokenizer_config.json").get("model_max_length").asInt();
-    QuestionAnsweringSettings settings = QuestionAnsweringSettings.DEFAULTS;
-    tokenizer =
-        QuestionAnsweringPreprocessor.windowTokenizer(
-            Fixtures.model(MODEL),
-            settings.resolvedMaxSeqLen(modelMaxLength),
-            settings.resolvedDocStride(modelMaxLength));
-    preprocessor = new QuestionAnsweringPreprocessor(tokenizer, OptionalLong.of(CLS_TOKEN_ID));
-    model = new OnnxModel(Fixtures.model(MODEL).resolve("onnx/model.onnx"));
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    tokenizer.close();
-    model.close();
-  }
 
   private static List<JsonNode> cases() {
     List<JsonNode> cases = new ArrayList<>();
-    Fixtures.json(MODEL, "golden_fast.json").get("cases").forEach(cases::add);
+    Fixtures.golden(MODEL, "golden_fast.json").get("cases").forEach(cases::add);
     return cases;
   }
 
-  /** The model's start and end logits for every window, in window order. */
-  private static List<List<float[]>> logits(QuestionAnsweringFeatures features) throws Exception {
-    List<float[]> starts = new ArrayList<>();
-    List<float[]> ends = new ArrayList<>();
-    for (ContextWindow window : features.windows()) {
-      Encoding encoding = window.encoding();
-      Map<String, float[]> outputs =
-          model.run(encoding.getIds(), encoding.getAttentionMask(), encoding.getTypeIds());
-      starts.add(outputs.get("start_logits"));
-      ends.add(outputs.get("end_logits"));
-    }
-    return List.of(starts, ends);
+  private static QuestionAnsweringFeatures windows(String question, String context) {
+    return pipeline.preprocess(new QuestionAnsweringPipeline.Input(question, context));
   }
 
   private static List<Answer> answer(
-      String question, String context, QuestionAnsweringSettings settings) throws Exception {
-    QuestionAnsweringFeatures features = preprocessor.preprocess(question, context);
-    List<List<float[]>> logits = logits(features);
-    return decoder.postprocess(features, logits.get(0), logits.get(1), settings);
+      String question, String context, QuestionAnsweringSettings settings) {
+    QuestionAnsweringPipeline p = new QuestionAnsweringPipeline(model, settings, 1_000_000);
+    return p.predict(List.of(p.preprocess(new QuestionAnsweringPipeline.Input(question, context)))).get(0);
   }
 
   @Test
@@ -89,7 +52,7 @@ class QuestionAnsweringTest {
   void windowsMatchTheFastTokenizerWindows() {
     for (JsonNode golden : cases()) {
       QuestionAnsweringFeatures features =
-          preprocessor.preprocess(golden.get("question").asText(), golden.get("context").asText());
+          windows(golden.get("question").asText(), golden.get("context").asText());
       JsonNode expected = golden.get("window_input_ids");
       assertEquals(
           golden.get("windows").asInt(),
@@ -109,7 +72,7 @@ class QuestionAnsweringTest {
   void pMaskLeavesOnlyContextAndClsOpen() {
     // [CLS] where does john live ? [SEP] john smith lives ... london . [SEP]
     QuestionAnsweringFeatures features =
-        preprocessor.preprocess(
+        windows(
             "Where does John live?", "John Smith lives in New York and works in London.");
     boolean[] pMask = features.windows().get(0).pMask();
     boolean[] expected = new boolean[20];
@@ -122,7 +85,7 @@ class QuestionAnsweringTest {
   }
 
   @Test
-  void topAnswerMatchesTheFastPipeline() throws Exception {
+  void topAnswerMatchesTheFastPipeline() {
     for (JsonNode golden : cases()) {
       List<Answer> answers =
           answer(
@@ -135,7 +98,7 @@ class QuestionAnsweringTest {
   }
 
   @Test
-  void topThreeAnswersMatchTheFastPipeline() throws Exception {
+  void topThreeAnswersMatchTheFastPipeline() {
     QuestionAnsweringSettings top3 = QuestionAnsweringSettings.DEFAULTS.withTopK(3);
     for (JsonNode golden : cases()) {
       String question = golden.get("question").asText();
@@ -160,7 +123,7 @@ class QuestionAnsweringTest {
   @Test
   void impossibleAnswerWinsWhenClsOutscoresEverySpan() {
     QuestionAnsweringFeatures features =
-        preprocessor.preprocess(
+        windows(
             "Who loves the movie?", "Mary loves the movie because it was great.");
     int length = features.windows().get(0).pMask().length;
     float[] logits = new float[length];
@@ -182,7 +145,7 @@ class QuestionAnsweringTest {
   }
 
   @Test
-  void answersAreCodePointSlicesOfTheContext() throws Exception {
+  void answersAreCodePointSlicesOfTheContext() {
     String context = "😀 Mary loves the movie in Zürich.";
     for (Answer answer :
         answer("Who loves the movie?", context, QuestionAnsweringSettings.DEFAULTS.withTopK(5))) {
@@ -194,8 +157,8 @@ class QuestionAnsweringTest {
 
   @Test
   void emptyQuestionOrContextIsInvalidInput() {
-    assertThrows(InvalidInputException.class, () -> preprocessor.preprocess("", "Some context."));
-    assertThrows(InvalidInputException.class, () -> preprocessor.preprocess("Who?", ""));
+    assertThrows(InvalidInputException.class, () -> windows("", "Some context."));
+    assertThrows(InvalidInputException.class, () -> windows("Who?", ""));
   }
 
   @Test
@@ -203,6 +166,6 @@ class QuestionAnsweringTest {
     String question = "where does the man who lives in new york work ".repeat(8);
     assertThrows(
         InvalidInputException.class,
-        () -> preprocessor.preprocess(question, "He works in London."));
+        () -> windows(question, "He works in London."));
   }
 }

@@ -8,6 +8,8 @@ import io.sparkformers.inference.model.ModelBundle;
 import io.sparkformers.testing.Fixtures;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TextTokenizerTest {
   private static final String MODEL = "text-classification-bert";
@@ -21,11 +23,17 @@ class TextTokenizerTest {
   }
 
   @Test
-  void idsEqualThePythonTokenizersOnEveryGoldenString() {
-    try (TextTokenizer tokenizer = TextTokenizer.load(bundle, 512 /* above every golden; capped below */)) {
-      assertEquals(64, tokenizer.maxLength(), "model_max_length from tokenizer_config.json caps truncation");
+  void modelMaxLengthFromTokenizerConfigCapsTruncation() {
+    try (TextTokenizer tokenizer = TextTokenizer.load(bundle, 512)) {
+      assertEquals(64, tokenizer.maxLength());
     }
-    try (TextTokenizer tokenizer = TextTokenizer.load(bundle, null)) {
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"text-classification-bert", "token-classification-bert", "question-answering-bert"})
+  void idsEqualThePythonTokenizersOnEveryGoldenString(String model) {
+    JsonNode golden = Fixtures.golden(model, "tokenizer_golden.json");
+    try (TextTokenizer tokenizer = TextTokenizer.load(ModelBundle.open(Fixtures.model(model)), null)) {
       int compared = 0;
       for (JsonNode item : golden.get("items")) {
         long[] expected = ids(item);

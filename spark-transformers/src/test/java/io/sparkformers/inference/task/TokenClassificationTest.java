@@ -1,11 +1,12 @@
 package io.sparkformers.inference.task;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.inference.text.TextTokenizer;
+import io.sparkformers.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,74 +23,39 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Golden: transformers 4.38.2 TokenClassificationPipeline on the fast-tokenizer path
  * (fixtures/token-classification-bert/golden_fast.json), all five aggregation strategies.
  */
-class TokenClassificationDecoderTest {
+class TokenClassificationTest {
   private static final String MODEL = "token-classification-bert";
   private static final long UNKNOWN_TOKEN_ID = 1; // "[UNK]" in tokenizer.json
 
-  private static HuggingFaceTokenizer tokenizer;
-  private static OnnxModel model;
-  private static TokenClassificationDecoder decoder;
+  private static final ModelSpec.Model model = Fixtures.open(Fixtures.model(MODEL));
+  private static final TextTokenizer tokenizer =
+      model.tokenizer(null, TextTokenizer.Truncation.LONGEST_FIRST, 0, false);
   private static final Map<Integer, String> id2label = new TreeMap<>();
   private static String[] labels;
+  private static TokenClassificationDecoder decoder;
 
   @BeforeAll
-  static void load() throws Exception {
-    // the pipeline's preprocess: truncation to model_max_length (64, tokenizer_config.json)
-    tokenizer = Fixtures.tokenizer(MODEL).optTruncation(true).optMaxLength(64).build();
-    model = new OnnxModel(Fixtures.model(MODEL).resolve("onnx/model.onnx"));
-    Fixtures.json(MODEL, "config.json")
-        .get("id2label")
-        .fields()
-        .forEachRemaining(e -> id2label.put(Integer.valueOf(e.getKey()), e.getValue().asText()));
-    labels = id2label.values().toArray(String[]::new);
+  static void load() {
+    List<String> names = model.bundle().labels();
+    for (int i = 0; i < names.size(); i++) id2label.put(i, names.get(i));
+    labels = names.toArray(String[]::new);
     decoder =
         new TokenClassificationDecoder(
             id2label, OptionalLong.of(UNKNOWN_TOKEN_ID), true, ids -> tokenizer.decode(ids, false));
   }
 
-  @AfterAll
-  static void close() throws Exception {
-    tokenizer.close();
-    model.close();
-  }
-
-  private static float[] logits(Encoding encoding) throws Exception {
-    return model
-        .run(encoding.getIds(), encoding.getAttentionMask(), encoding.getTypeIds())
-        .get("logits");
-  }
-
-  private static List<TokenEntity> predict(String text, TokenClassificationSettings settings)
-      throws Exception {
-    TokenClassificationFeatures features =
-        new TokenClassificationFeatures(text, tokenizer.encode(text));
-    return decoder.postprocess(features, logits(features.encoding()), settings);
-  }
-
-  /**
-   * Ids only: its decoded_skip_special is the slow tokenizer's decode, which the pipeline never
-   * uses.
-   */
-  @Test
-  void tokenizerIdsMatchTheReferenceTokenizer() throws Exception {
-    try (HuggingFaceTokenizer untruncated =
-        Fixtures.tokenizer(MODEL).optTruncation(false).build()) {
-      for (JsonNode item : Fixtures.json(MODEL, "tokenizer_golden.json").get("items")) {
-        String text = item.get("text").asText();
-        Encoding encoding = untruncated.encode(text);
-        long[] expected = new long[item.get("ids").size()];
-        Arrays.setAll(expected, i -> item.get("ids").get(i).asLong());
-        assertArrayEquals(expected, encoding.getIds(), text);
-      }
-    }
+  private static List<TokenEntity> predict(String text, TokenClassificationSettings settings) {
+    TokenClassificationPipeline pipeline =
+        new TokenClassificationPipeline(model, settings, null, 1_000_000);
+    return pipeline.predict(List.of(pipeline.preprocess(text))).get(0);
   }
 
   @ParameterizedTest
   @EnumSource(AggregationStrategy.class)
-  void entitiesMatchTheFastPipeline(AggregationStrategy strategy) throws Exception {
+  void entitiesMatchTheFastPipeline(AggregationStrategy strategy) {
     TokenClassificationSettings settings =
         TokenClassificationSettings.DEFAULTS.withAggregationStrategy(strategy);
-    for (JsonNode golden : Fixtures.json(MODEL, "golden_fast.json").get("cases")) {
+    for (JsonNode golden : Fixtures.golden(MODEL, "golden_fast.json").get("cases")) {
       String text = golden.get("text").asText();
       JsonNode expected = golden.get("pipeline").get(strategy.name().toLowerCase());
       List<TokenEntity> actual = predict(text, settings);
@@ -118,7 +83,7 @@ class TokenClassificationDecoderTest {
   }
 
   @Test
-  void ignoreLabelsEmptyKeepsOTokens() throws Exception {
+  void ignoreLabelsEmptyKeepsOTokens() {
     String text = "hello world";
     List<TokenEntity> all =
         predict(text, TokenClassificationSettings.DEFAULTS.withIgnoreLabels(List.of()));
