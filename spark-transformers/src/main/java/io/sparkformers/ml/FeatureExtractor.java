@@ -5,7 +5,6 @@ import io.sparkformers.inference.task.FeatureExtractionPipeline;
 import io.sparkformers.inference.task.TaskPipeline;
 import java.util.Arrays;
 import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -20,15 +19,11 @@ import org.apache.spark.sql.types.StructType;
  * feature-extraction over a string column: token embeddings (array&lt;array&lt;float&gt;&gt;, as
  * HF's pipeline) or, with pooling mean / cls, one sentence embedding (array&lt;float&gt;).
  */
-public class FeatureExtractor extends InferenceStage<FeatureExtractor, String, float[][]> {
+public class FeatureExtractor extends TextStage<FeatureExtractor, String, float[][]> {
   private final Param<String> pooling = new Param<>(this, "pooling",
       "none (one vector per token), mean (over real tokens, as sentence-transformers) or cls",
       ParamValidators.inArray(new String[] {"none", "mean", "cls"}));
   private final BooleanParam normalize = new BooleanParam(this, "normalize", "L2-normalize each vector");
-  private final IntParam maxLength = new IntParam(this, "maxLength",
-      "truncation length in tokens, special tokens included; 0 for the model's", ParamValidators.gtEq(0));
-  private final IntParam maxInputChars = new IntParam(this, "maxInputChars",
-      "texts longer than this are invalid rows", ParamValidators.gtEq(1));
 
   public FeatureExtractor() {
     this(Identifiable.randomUID("FeatureExtractor"));
@@ -38,24 +33,13 @@ public class FeatureExtractor extends InferenceStage<FeatureExtractor, String, f
     super(uid);
     setDefault(pooling, "none");
     setDefault(normalize, false);
-    setDefault(maxLength, 0);
-    setDefault(maxInputChars, 1_000_000);
   }
 
   public Param<String> pooling() { return pooling; }
   public BooleanParam normalize() { return normalize; }
-  public IntParam maxLength() { return maxLength; }
-  public IntParam maxInputChars() { return maxInputChars; }
 
   public FeatureExtractor setPooling(String v) { set(pooling, v); return this; }
   public FeatureExtractor setNormalize(boolean v) { set(normalize, v); return this; }
-  public FeatureExtractor setMaxLength(int v) { set(maxLength, v); return this; }
-  public FeatureExtractor setMaxInputChars(int v) { set(maxInputChars, v); return this; }
-
-  @Override
-  protected void checkInputSchema(StructType schema) {
-    TextColumns.check(schema, getInputCol());
-  }
 
   @Override
   protected DataType outputDataType() {
@@ -66,7 +50,7 @@ public class FeatureExtractor extends InferenceStage<FeatureExtractor, String, f
   @Override
   protected TaskBinding<String, float[][]> binding(StructType schema) {
     var settings = new FeatureExtractionPipeline.Settings($(pooling), (Boolean) $(normalize),
-        (Integer) $(maxLength) == 0 ? null : (Integer) $(maxLength), (Integer) $(maxInputChars));
+        truncation(), inputCharLimit());
     return new Binding(settings, new TextColumns.Reader(schema, getInputCol()));
   }
 

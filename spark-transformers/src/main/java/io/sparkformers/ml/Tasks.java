@@ -10,6 +10,8 @@ public final class Tasks {
 
   static {
     STAGES.put("text-classification", TextClassifier::new);
+    STAGES.put("token-classification", TokenClassifier::new);
+    STAGES.put("question-answering", QuestionAnswerer::new);
     STAGES.put("feature-extraction", FeatureExtractor::new);
   }
 

@@ -5,7 +5,6 @@ import io.sparkformers.inference.task.LabelScore;
 import io.sparkformers.inference.task.TaskPipeline;
 import io.sparkformers.inference.task.TextClassificationPipeline;
 import java.util.List;
-import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -19,16 +18,12 @@ import org.apache.spark.sql.types.StructType;
  * text-classification over a string column (and optionally a second one for text pairs), for any
  * encoder with a sequence-classification head: output array&lt;struct&lt;label,score&gt;&gt;.
  */
-public class TextClassifier extends InferenceStage<TextClassifier, TextClassificationPipeline.Input, List<LabelScore>> {
+public class TextClassifier extends TextStage<TextClassifier, TextClassificationPipeline.Input, List<LabelScore>> {
   private final Param<String> textPairCol = new Param<>(this, "textPairCol", "second text of a pair (optional)");
   private final NullableIntParam topK = new NullableIntParam(this, "topK", "labels per row, best first; null for all");
   private final Param<String> functionToApply = new Param<>(this, "functionToApply",
       "softmax, sigmoid or none; default from the model's problem_type and label count",
       ParamValidators.inArray(new String[] {"default", "softmax", "sigmoid", "none"}));
-  private final IntParam maxLength = new IntParam(this, "maxLength",
-      "truncation length in tokens, special tokens included; 0 for the model's", ParamValidators.gtEq(0));
-  private final IntParam maxInputChars = new IntParam(this, "maxInputChars",
-      "texts longer than this are invalid rows", ParamValidators.gtEq(1));
 
   public TextClassifier() {
     this(Identifiable.randomUID("TextClassifier"));
@@ -38,25 +33,19 @@ public class TextClassifier extends InferenceStage<TextClassifier, TextClassific
     super(uid);
     setDefault(topK, 1);
     setDefault(functionToApply, "default");
-    setDefault(maxLength, 0);
-    setDefault(maxInputChars, 1_000_000);
   }
 
   public Param<String> textPairCol() { return textPairCol; }
   public NullableIntParam topK() { return topK; }
   public Param<String> functionToApply() { return functionToApply; }
-  public IntParam maxLength() { return maxLength; }
-  public IntParam maxInputChars() { return maxInputChars; }
 
   public TextClassifier setTextPairCol(String v) { set(textPairCol, v); return this; }
   public TextClassifier setTopK(int v) { set(topK, v); return this; }
   public TextClassifier setFunctionToApply(String v) { set(functionToApply, v); return this; }
-  public TextClassifier setMaxLength(int v) { set(maxLength, v); return this; }
-  public TextClassifier setMaxInputChars(int v) { set(maxInputChars, v); return this; }
 
   @Override
   protected void checkInputSchema(StructType schema) {
-    TextColumns.check(schema, getInputCol());
+    super.checkInputSchema(schema);
     if (isDefined(textPairCol)) TextColumns.check(schema, $(textPairCol));
   }
 
@@ -69,7 +58,7 @@ public class TextClassifier extends InferenceStage<TextClassifier, TextClassific
   protected TaskBinding<TextClassificationPipeline.Input, List<LabelScore>> binding(StructType schema) {
     String fn = $(functionToApply);
     var settings = new TextClassificationPipeline.Settings((Integer) $(topK), fn.equals("default") ? null : fn,
-        (Integer) $(maxLength) == 0 ? null : (Integer) $(maxLength), (Integer) $(maxInputChars));
+        truncation(), inputCharLimit());
     return new Binding(settings, new TextColumns.Reader(schema, getInputCol()),
         isDefined(textPairCol) ? new TextColumns.Reader(schema, $(textPairCol)) : null);
   }
