@@ -41,7 +41,7 @@ public final class ImageProcessors {
       case "ConvNextImageProcessor": {
         // Below 384 the image is resized to shortest_edge / crop_pct, then center-cropped to
         // shortest_edge; at 384 and above it is warped to a square without cropping.
-        int shortest = size.path("shortest_edge").asInt(384);
+        int shortest = size.isInt() ? size.asInt() : size.path("shortest_edge").asInt(384);
         if (shortest >= 384) {
           return build(config, ResizePolicy.exact(shortest, shortest), null,
               IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, false);
@@ -88,7 +88,11 @@ public final class ImageProcessors {
         padsBatch);
   }
 
+  /** {@code size: {height, width}}, or a legacy int meaning a square. */
   private static ResizePolicy fixed(JsonNode size, int defaultEdge) {
+    if (size.isInt()) {
+      return ResizePolicy.exact(size.asInt(), size.asInt());
+    }
     return ResizePolicy.exact(size.path("height").asInt(defaultEdge), size.path("width").asInt(defaultEdge));
   }
 
