@@ -1,0 +1,143 @@
+package io.sparkformers.inference.vision;
+
+/**
+ * {@code PIL.Image.resize} of an RGB image, bit for bit: what HF image processors call on the
+ * uint8 image before rescaling. Convolution filters follow Pillow's {@code ImagingResample}: a
+ * horizontal then a vertical pass of a kernel whose support grows with the downscale factor
+ * (antialiasing), 22-bit fixed-point weights, and a uint8 rounding and clipping between passes.
+ * NEAREST follows Pillow's affine scaling path.
+ */
+public final class PilResize {
+  private static final int PRECISION_BITS = 32 - 8 - 2;
+
+  private PilResize() {}
+
+  public static RgbImage resize(RgbImage image, int width, int height, Resampling filter) {
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("cannot resize to " + width + "x" + height);
+    }
+    if (width == image.width() && height == image.height()) {
+      return image; // Image.resize returns a copy; our images are never mutated
+    }
+    if (filter == Resampling.NEAREST) {
+      return nearest(image, width, height);
+    }
+    RgbImage out = image;
+    if (width != image.width()) {
+      out = horizontal(out, width, coefficients(image.width(), width, filter));
+    }
+    if (height != image.height()) {
+      out = vertical(out, height, coefficients(image.height(), height, filter));
+    }
+    return out;
+  }
+
+  /** Per output pixel: first source index, tap count, and fixed-point weights (Pillow's precompute_coeffs). */
+  private record Coefficients(int[] first, int[] count, int[][] weights) {}
+
+  private static Coefficients coefficients(int inSize, int outSize, Resampling filter) {
+    double scale = (double) inSize / outSize;
+    double filterScale = Math.max(scale, 1.0);
+    double support = filter.support() * filterScale;
+    int[] first = new int[outSize];
+    int[] count = new int[outSize];
+    int[][] weights = new int[outSize][];
+    for (int xx = 0; xx < outSize; xx++) {
+      double center = (xx + 0.5) * scale;
+      double ss = 1.0 / filterScale;
+      int xmin = Math.max((int) (center - support + 0.5), 0);
+      int xmax = Math.min((int) (center + support + 0.5), inSize) - xmin;
+      double[] k = new double[xmax];
+      double ww = 0.0;
+      for (int x = 0; x < xmax; x++) {
+        k[x] = filter.weight((x + xmin - center + 0.5) * ss);
+        ww += k[x];
+      }
+      int[] fixed = new int[xmax];
+      for (int x = 0; x < xmax; x++) {
+        double w = ww != 0.0 ? k[x] / ww : k[x];
+        // normalize_coeffs_8bpc: round half away from zero into 22 fractional bits
+        fixed[x] = w < 0 ? (int) (-0.5 + w * (1 << PRECISION_BITS)) : (int) (0.5 + w * (1 << PRECISION_BITS));
+      }
+      first[xx] = xmin;
+      count[xx] = xmax;
+      weights[xx] = fixed;
+    }
+    return new Coefficients(first, count, weights);
+  }
+
+  private static RgbImage horizontal(RgbImage in, int outWidth, Coefficients c) {
+    int h = in.height();
+    int inWidth = in.width();
+    byte[] src = in.pixels();
+    byte[] dst = new byte[3 * outWidth * h];
+    for (int y = 0; y < h; y++) {
+      int row = y * inWidth;
+      for (int xx = 0; xx < outWidth; xx++) {
+        int[] k = c.weights()[xx];
+        int xmin = c.first()[xx];
+        for (int ch = 0; ch < 3; ch++) {
+          int ss = 1 << (PRECISION_BITS - 1);
+          for (int x = 0; x < c.count()[xx]; x++) {
+            ss += (src[(row + xmin + x) * 3 + ch] & 0xFF) * k[x];
+          }
+          dst[(y * outWidth + xx) * 3 + ch] = clip8(ss);
+        }
+      }
+    }
+    return new RgbImage(outWidth, h, dst);
+  }
+
+  private static RgbImage vertical(RgbImage in, int outHeight, Coefficients c) {
+    int w = in.width();
+    byte[] src = in.pixels();
+    byte[] dst = new byte[3 * w * outHeight];
+    for (int yy = 0; yy < outHeight; yy++) {
+      int[] k = c.weights()[yy];
+      int ymin = c.first()[yy];
+      for (int x = 0; x < w; x++) {
+        for (int ch = 0; ch < 3; ch++) {
+          int ss = 1 << (PRECISION_BITS - 1);
+          for (int y = 0; y < c.count()[yy]; y++) {
+            ss += (src[((ymin + y) * w + x) * 3 + ch] & 0xFF) * k[y];
+          }
+          dst[(yy * w + x) * 3 + ch] = clip8(ss);
+        }
+      }
+    }
+    return new RgbImage(w, outHeight, dst);
+  }
+
+  private static byte clip8(int fixed) {
+    int v = fixed >> PRECISION_BITS;
+    return (byte) (v < 0 ? 0 : Math.min(v, 255));
+  }
+
+  /**
+   * Pillow's ImagingScaleAffine: source coordinate {@code (x + 0.5) * scale}, accumulated in
+   * doubles step by step as Pillow does, then truncated.
+   */
+  private static RgbImage nearest(RgbImage in, int width, int height) {
+    int[] xs = sourceIndices(in.width(), width);
+    int[] ys = sourceIndices(in.height(), height);
+    byte[] src = in.pixels();
+    byte[] dst = new byte[3 * width * height];
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        System.arraycopy(src, (ys[y] * in.width() + xs[x]) * 3, dst, (y * width + x) * 3, 3);
+      }
+    }
+    return new RgbImage(width, height, dst);
+  }
+
+  private static int[] sourceIndices(int inSize, int outSize) {
+    double step = (double) inSize / outSize;
+    double position = step * 0.5;
+    int[] indices = new int[outSize];
+    for (int i = 0; i < outSize; i++) {
+      indices[i] = Math.min((int) position, inSize - 1);
+      position += step;
+    }
+    return indices;
+  }
+}
