@@ -54,14 +54,8 @@ public class FeatureExtractor extends TextStage<FeatureExtractor, String, float[
     return new Binding(settings, new TextColumns.Reader(schema, getInputCol()));
   }
 
-  private static final class Binding implements TaskBinding<String, float[][]> {
-    private final FeatureExtractionPipeline.Settings settings;
-    private final TextColumns.Reader text;
-
-    Binding(FeatureExtractionPipeline.Settings settings, TextColumns.Reader text) {
-      this.settings = settings;
-      this.text = text;
-    }
+  private record Binding(FeatureExtractionPipeline.Settings settings, TextColumns.Reader text)
+      implements TaskBinding<String, float[][]> {
 
     @Override
     public TaskPipeline<String, ?, float[][]> pipeline(ModelSpec.Model model) {

@@ -63,16 +63,8 @@ public class TextClassifier extends TextStage<TextClassifier, TextClassification
         isDefined(textPairCol) ? new TextColumns.Reader(schema, $(textPairCol)) : null);
   }
 
-  private static final class Binding implements TaskBinding<TextClassificationPipeline.Input, List<LabelScore>> {
-    private final TextClassificationPipeline.Settings settings;
-    private final TextColumns.Reader text;
-    private final TextColumns.Reader pair;
-
-    Binding(TextClassificationPipeline.Settings settings, TextColumns.Reader text, TextColumns.Reader pair) {
-      this.settings = settings;
-      this.text = text;
-      this.pair = pair;
-    }
+  private record Binding(TextClassificationPipeline.Settings settings, TextColumns.Reader text,
+      TextColumns.Reader pair) implements TaskBinding<TextClassificationPipeline.Input, List<LabelScore>> {
 
     @Override
     public TaskPipeline<TextClassificationPipeline.Input, ?, List<LabelScore>> pipeline(ModelSpec.Model model) {
