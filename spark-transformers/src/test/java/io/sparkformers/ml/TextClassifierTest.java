@@ -156,6 +156,23 @@ class TextClassifierTest {
     assertEquals(a, b);
   }
 
+  @Test
+  void worksOnAStreamingDataFrame(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("part-0.txt"), "I love this movie, it was great!\nHello world\n");
+    Dataset<Row> stream = spark.readStream().text(dir.toString()).withColumnRenamed("value", "text");
+    var query = classifier().transform(stream).writeStream().format("memory").queryName("streamed_labels")
+        .trigger(org.apache.spark.sql.streaming.Trigger.AvailableNow()).start();
+    query.awaitTermination();
+    List<Row> out = spark.sql("select text, labels from streamed_labels order by text").collectAsList();
+    assertEquals(2, out.size());
+    JsonNode expected = golden.get("pipeline").get("default(top1)").get(0);
+    Row first = out.get(0); // "Hello world" sorts first
+    assertEquals(1, first.getList(1).size());
+    Row love = out.get(1);
+    assertEquals(expected.get("label").asText(), ((Row) love.getList(1).get(0)).getString(0));
+    assertEquals(expected.get("score").floatValue(), ((Row) love.getList(1).get(0)).getFloat(1), 1e-4);
+  }
+
   private static String rootMessage(Throwable e) {
     StringBuilder all = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) all.append(t.getMessage()).append(" | ");
