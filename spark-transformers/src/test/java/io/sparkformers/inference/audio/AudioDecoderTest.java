@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.inference.task.InvalidInputException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +50,8 @@ class AudioDecoderTest {
   }
 
   @Test
-  void fixtureWavDecodesToItsSixteenBitSamplesOver32768() throws IOException {
-    byte[] wav = resource("fixtures/inputs/audio/audio_0.5s.wav");
+  void fixtureWavDecodesToItsSixteenBitSamplesOver32768() {
+    byte[] wav = Fixtures.bytes("inputs/audio/audio_0.5s.wav");
     AudioClip clip = decoder.decode(wav);
     assertEquals(16000, clip.sampleRate());
     assertEquals(8000, clip.frames());
@@ -64,16 +62,16 @@ class AudioDecoderTest {
   }
 
   @Test
-  void flacDecodesLosslesslyToTheSameSamplesAsTheWav() throws IOException {
-    AudioClip wav = decoder.decode(resource("fixtures/inputs/audio/codecs/tone.wav"));
-    AudioClip flac = decoder.decode(resource("fixtures/inputs/audio/codecs/tone_16k_mono.flac"));
+  void flacDecodesLosslesslyToTheSameSamplesAsTheWav() {
+    AudioClip wav = decoder.decode(Fixtures.bytes("inputs/audio/codecs/tone.wav"));
+    AudioClip flac = decoder.decode(Fixtures.bytes("inputs/audio/codecs/tone_16k_mono.flac"));
     assertEquals(16000, flac.sampleRate());
     assertArrayEquals(wav.channels()[0], flac.channels()[0]);
   }
 
   @Test
-  void twentyFourBitStereoFlacDecodesBothChannels() throws IOException {
-    AudioClip clip = decoder.decode(resource("fixtures/inputs/audio/codecs/tone_44k_stereo_24bit.flac"));
+  void twentyFourBitStereoFlacDecodesBothChannels() {
+    AudioClip clip = decoder.decode(Fixtures.bytes("inputs/audio/codecs/tone_44k_stereo_24bit.flac"));
     assertEquals(44100, clip.sampleRate());
     assertEquals(2, clip.channels().length);
     assertEquals(22050, clip.frames());
@@ -81,16 +79,16 @@ class AudioDecoderTest {
   }
 
   @Test
-  void mp3DecodesToTheEncodedTone() throws IOException {
-    AudioClip clip = decoder.decode(resource("fixtures/inputs/audio/codecs/tone_44k_mono.mp3"));
+  void mp3DecodesToTheEncodedTone() {
+    AudioClip clip = decoder.decode(Fixtures.bytes("inputs/audio/codecs/tone_44k_mono.mp3"));
     assertEquals(44100, clip.sampleRate());
     assertEquals(1.0, clip.seconds(), 0.1);
     assertEquals(0.5, peak(clip.channels()[0]), 0.05);
   }
 
   @Test
-  void oggVorbisDecodesToTheEncodedTone() throws IOException {
-    AudioClip clip = decoder.decode(resource("fixtures/inputs/audio/codecs/tone_44k_stereo.ogg"));
+  void oggVorbisDecodesToTheEncodedTone() {
+    AudioClip clip = decoder.decode(Fixtures.bytes("inputs/audio/codecs/tone_44k_stereo.ogg"));
     assertEquals(44100, clip.sampleRate());
     assertEquals(2, clip.channels().length);
     assertEquals(44100, clip.frames());
@@ -152,8 +150,8 @@ class AudioDecoderTest {
   }
 
   @Test
-  void corruptFlacIsRejected() throws IOException {
-    byte[] flac = resource("fixtures/inputs/audio/codecs/tone_16k_mono.flac");
+  void corruptFlacIsRejected() {
+    byte[] flac = Fixtures.bytes("inputs/audio/codecs/tone_16k_mono.flac");
     assertThrows(InvalidInputException.class, () -> decoder.decode(Arrays.copyOf(flac, flac.length / 2)));
   }
 
@@ -169,14 +167,5 @@ class AudioDecoderTest {
       peak = Math.max(peak, Math.abs(s));
     }
     return peak;
-  }
-
-  static byte[] resource(String path) throws IOException {
-    try (InputStream in = AudioDecoderTest.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IOException("missing test resource " + path);
-      }
-      return in.readAllBytes();
-    }
   }
 }
