@@ -24,8 +24,8 @@ public final class CtcTranscriber {
   /**
    * The token ids a chunk contributes: argmax over row {@code row} of logits [batch, frames, vocab],
    * without the frames of its strides. As rescale_stride: token_n = round(samples / ratio), and the
-   * strides scaled to it, rounded half to even. Frames past token_n (padding of a batched row) are
-   * dropped too, so a chunk's tokens do not depend on what it was batched with.
+   * strides scaled to it, rounded half to even. Frames past token_n, which in a padded batch row
+   * see only padding, are dropped with the right stride.
    */
   public int[] chunkTokens(Tensor logits, int row, AudioChunk chunk) {
     int frames = logits.dim(1);
