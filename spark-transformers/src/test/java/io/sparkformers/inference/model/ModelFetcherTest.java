@@ -1,0 +1,37 @@
+package io.sparkformers.inference.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkformers.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+
+class ModelFetcherTest {
+  private final Path fixture = Fixtures.model("text-classification-bert");
+
+  @Test
+  void localPathsAndFileUrisAreUsedInPlace() {
+    assertEquals(fixture, ModelFetcher.localFolder(fixture.toString(), new Configuration()));
+    assertEquals(fixture, ModelFetcher.localFolder(fixture.toUri().toString(), new Configuration()));
+  }
+
+  @Test
+  void aRemoteFolderIsCopiedOnceIntoTheLocalCache() throws Exception {
+    String uri = "remotetest://" + fixture.toAbsolutePath();
+    int before = RemoteLikeFileSystem.OPENS.get();
+    Path local = ModelFetcher.localFolder(uri, new Configuration());
+    int opens = RemoteLikeFileSystem.OPENS.get() - before;
+    assertNotEquals(fixture, local);
+    assertTrue(opens > 0, "files were read through the remote file system");
+    assertArrayEquals(Files.readAllBytes(fixture.resolve("onnx/model.onnx")),
+        Files.readAllBytes(local.resolve("onnx/model.onnx")));
+    assertEquals(local, ModelFetcher.localFolder(uri, new Configuration()));
+    assertEquals(before + opens, RemoteLikeFileSystem.OPENS.get(), "the second call is served from the cache");
+    assertEquals("bert", ModelBundle.open(local).modelType());
+  }
+}
