@@ -1,6 +1,5 @@
 package io.sparkformers.ml;
 
-import io.sparkformers.inference.model.ModelFetcher;
 import io.sparkformers.inference.runtime.InferenceMetrics;
 import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelSpec;
@@ -144,12 +143,12 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
         Encoders.row(outSchema));
   }
 
-  /** Loads the pipeline once on the driver so a bad folder fails here, with its reason, not in a task. */
+  /**
+   * Builds the pipeline once on the driver (on CPU: the driver may have no GPU), so a bad folder
+   * fails here with its reason rather than in a task. In local mode the executor reuses this load.
+   */
   private void validateOnDriver(ModelSpec spec, TaskBinding<I, O> binding) {
-    ModelSpec onDriver = ModelFetcher.isLocal(spec.uri())
-        ? new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", spec.threads())
-        : new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", 1);
-    binding.pipeline(onDriver.open(List.of()));
+    binding.pipeline(new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", spec.threads()).open(List.of()));
   }
 
   /** Row counts of the last {@link #transform}, filled as its output is computed. */
