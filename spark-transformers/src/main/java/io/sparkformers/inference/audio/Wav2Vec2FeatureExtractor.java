@@ -1,14 +1,10 @@
 package io.sparkformers.inference.audio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelBundle;
 import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.task.InvalidInputException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -40,15 +36,6 @@ public final class Wav2Vec2FeatureExtractor {
     this.returnAttentionMask = returnAttentionMask;
   }
 
-  /** Reads {@code preprocessor_config.json}, with the defaults of Wav2Vec2FeatureExtractor. */
-  public static Wav2Vec2FeatureExtractor load(Path preprocessorConfig) {
-    try {
-      return of(new ObjectMapper().readTree(preprocessorConfig.toFile()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + preprocessorConfig, e);
-    }
-  }
-
   /** The extractor of a model folder, which must have a Wav2Vec2FeatureExtractor preprocessor_config.json. */
   public static Wav2Vec2FeatureExtractor of(ModelBundle bundle) {
     JsonNode config = bundle.preprocessorConfig().orElseThrow(() -> new ModelFolderException(
@@ -61,6 +48,7 @@ public final class Wav2Vec2FeatureExtractor {
     return of(config);
   }
 
+  /** With the defaults of Wav2Vec2FeatureExtractor for what the config leaves out. */
   private static Wav2Vec2FeatureExtractor of(JsonNode config) {
     return new Wav2Vec2FeatureExtractor(
         config.path("sampling_rate").asInt(16000),
@@ -85,11 +73,6 @@ public final class Wav2Vec2FeatureExtractor {
   /** A decoded clip mixed to mono and resampled to the model's rate, not yet normalized. */
   public float[] monoAtModelRate(AudioClip clip) {
     return Resampler.resample(clip.mixToMono(), clip.sampleRate(), samplingRate);
-  }
-
-  /** Mixes a decoded clip to mono and resamples it to the model's rate before extraction. */
-  public AudioFeatures extract(AudioClip clip) {
-    return extract(monoAtModelRate(clip));
   }
 
   /** Extracts features from mono samples already at {@link #samplingRate()}. */
