@@ -13,6 +13,8 @@ public final class Tasks {
     STAGES.put("token-classification", TokenClassifier::new);
     STAGES.put("question-answering", QuestionAnswerer::new);
     STAGES.put("feature-extraction", FeatureExtractor::new);
+    STAGES.put("audio-classification", AudioClassifier::new);
+    STAGES.put("automatic-speech-recognition", SpeechRecognizer::new);
   }
 
   private Tasks() {}

@@ -5,7 +5,7 @@ package io.sparkformers.inference.audio;
  * checked against the container header before any sample is decoded, so a forged header that
  * declares hours of audio is rejected without allocating them.
  */
-public record AudioLimits(long maxBytes, double maxSeconds) {
+public record AudioLimits(long maxBytes, double maxSeconds) implements java.io.Serializable {
 
   /** 64 MiB and one hour: well above a speech clip, well below an executor's heap. */
   public static final AudioLimits DEFAULT = new AudioLimits(64L << 20, 3600);

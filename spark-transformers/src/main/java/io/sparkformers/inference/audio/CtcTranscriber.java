@@ -25,10 +25,11 @@ public final class CtcTranscriber {
    * The token ids a chunk contributes: argmax over row {@code row} of logits [batch, frames, vocab],
    * without the frames of its strides. As rescale_stride: token_n = round(samples / ratio), and the
    * strides scaled to it, rounded half to even. Frames past token_n, which in a padded batch row
-   * see only padding, are dropped with the right stride.
+   * see only padding, are dropped with the right stride, and so are frames past {@code frames}, the
+   * row's own frame count when its batch holds longer rows.
    */
-  public int[] chunkTokens(Tensor logits, int row, AudioChunk chunk) {
-    int frames = logits.dim(1);
+  public int[] chunkTokens(Tensor logits, int row, int frames, AudioChunk chunk) {
+    int width = logits.dim(1);
     int vocab = logits.dim(2);
     int samples = chunk.samples().length;
     int tokenN = (int) Math.rint(samples * (1.0 / inputsToLogitsRatio));
@@ -39,7 +40,7 @@ public final class CtcTranscriber {
     float[] data = logits.floats();
     int[] ids = new int[to - from];
     for (int f = from; f < to; f++) {
-      int base = (row * frames + f) * vocab;
+      int base = (row * width + f) * vocab;
       int best = 0;
       for (int v = 1; v < vocab; v++) {
         if (data[base + v] > data[base + best]) {

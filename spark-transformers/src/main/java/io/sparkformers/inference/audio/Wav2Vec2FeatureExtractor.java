@@ -1,12 +1,10 @@
 package io.sparkformers.inference.audio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkformers.inference.engine.Tensor;
+import io.sparkformers.inference.model.ModelBundle;
+import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.task.InvalidInputException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,6 +21,7 @@ public final class Wav2Vec2FeatureExtractor {
   public static final String INPUT_VALUES = "input_values";
   public static final String ATTENTION_MASK = "attention_mask";
   private static final double VARIANCE_EPSILON = 1e-7;
+  private static final String TYPE = "Wav2Vec2FeatureExtractor";
 
   private final int samplingRate;
   private final boolean doNormalize;
@@ -37,27 +36,43 @@ public final class Wav2Vec2FeatureExtractor {
     this.returnAttentionMask = returnAttentionMask;
   }
 
-  /** Reads {@code preprocessor_config.json}, with the defaults of Wav2Vec2FeatureExtractor. */
-  public static Wav2Vec2FeatureExtractor load(Path preprocessorConfig) {
-    try {
-      JsonNode config = new ObjectMapper().readTree(preprocessorConfig.toFile());
-      return new Wav2Vec2FeatureExtractor(
-          config.path("sampling_rate").asInt(16000),
-          config.path("do_normalize").asBoolean(true),
-          (float) config.path("padding_value").asDouble(0.0),
-          config.path("return_attention_mask").asBoolean(false));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + preprocessorConfig, e);
+  /** The extractor of a model folder, which must have a Wav2Vec2FeatureExtractor preprocessor_config.json. */
+  public static Wav2Vec2FeatureExtractor of(ModelBundle bundle) {
+    JsonNode config = bundle.preprocessorConfig().orElseThrow(() -> new ModelFolderException(
+        "model folder " + bundle.dir() + " has no preprocessor_config.json: an audio task needs its sampling_rate"));
+    String type = config.path("feature_extractor_type").asText(TYPE);
+    if (!type.equals(TYPE)) {
+      throw new ModelFolderException(bundle.dir() + "/preprocessor_config.json: feature_extractor_type " + type
+          + " is not supported; audio tasks run " + TYPE);
     }
+    return of(config);
+  }
+
+  /** With the defaults of Wav2Vec2FeatureExtractor for what the config leaves out. */
+  private static Wav2Vec2FeatureExtractor of(JsonNode config) {
+    return new Wav2Vec2FeatureExtractor(
+        config.path("sampling_rate").asInt(16000),
+        config.path("do_normalize").asBoolean(true),
+        (float) config.path("padding_value").asDouble(0.0),
+        config.path("return_attention_mask").asBoolean(false));
   }
 
   public int samplingRate() {
     return samplingRate;
   }
 
-  /** Mixes a decoded clip to mono and resamples it to the model's rate before extraction. */
-  public AudioFeatures extract(AudioClip clip) {
-    return extract(Resampler.resample(clip.mixToMono(), clip.sampleRate(), samplingRate));
+  /**
+   * Whether padding is invisible to the model: the config asks for an attention mask and the graph
+   * takes one. Otherwise (wav2vec2-base and other feat_extract_norm "group" models) padding is
+   * normalized together with the signal, and a padded row scores differently from the clip alone.
+   */
+  public boolean masksPadding(Collection<String> graphInputs) {
+    return returnAttentionMask && graphInputs.contains(ATTENTION_MASK);
+  }
+
+  /** A decoded clip mixed to mono and resampled to the model's rate, not yet normalized. */
+  public float[] monoAtModelRate(AudioClip clip) {
+    return Resampler.resample(clip.mixToMono(), clip.sampleRate(), samplingRate);
   }
 
   /** Extracts features from mono samples already at {@link #samplingRate()}. */
