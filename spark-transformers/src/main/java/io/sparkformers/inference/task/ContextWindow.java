@@ -1,6 +1,7 @@
 package io.sparkformers.inference.task;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import io.sparkformers.inference.text.Tokenized;
 import java.util.Objects;
 
 /**
@@ -8,17 +9,12 @@ import java.util.Objects;
  * tokenizer encodes it (ids, type ids, attention mask, offsets, word and sequence ids), and the
  * pipeline's p_mask: true for tokens that cannot be part of an answer.
  */
-public record ContextWindow(Encoding encoding, boolean[] pMask) implements Features {
+public record ContextWindow(Encoding encoding, boolean[] pMask) implements Tokenized {
 
   public ContextWindow {
     Objects.requireNonNull(encoding, "encoding");
     if (pMask.length != encoding.getIds().length) {
       throw new IllegalArgumentException("p_mask and encoding lengths differ");
     }
-  }
-
-  @Override
-  public long cost() {
-    return encoding.getIds().length;
   }
 }

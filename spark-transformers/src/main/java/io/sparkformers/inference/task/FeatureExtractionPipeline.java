@@ -8,7 +8,6 @@ import io.sparkformers.inference.text.EncodedText;
 import io.sparkformers.inference.text.TextInputs;
 import io.sparkformers.inference.text.TextTokenizer;
 import io.sparkformers.inference.text.TokenBatch;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,9 +65,7 @@ public final class FeatureExtractionPipeline extends TaskPipeline<String, Encode
 
   @Override
   protected Map<String, Tensor> collate(List<EncodedText> batch) {
-    List<ai.djl.huggingface.tokenizers.Encoding> encodings = new ArrayList<>(batch.size());
-    for (EncodedText t : batch) encodings.add(t.encoding());
-    return TokenBatch.collate(encodings, padId);
+    return TokenBatch.collate(batch, padId);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.sparkformers.inference.task;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
@@ -62,10 +61,8 @@ public final class QuestionAnsweringPipeline
 
   @Override
   protected Map<String, Tensor> collate(List<QuestionAnsweringFeatures> batch) {
-    List<Encoding> windows = new ArrayList<>();
-    for (QuestionAnsweringFeatures f : batch) {
-      for (ContextWindow w : f.windows()) windows.add(w.encoding());
-    }
+    List<ContextWindow> windows = new ArrayList<>();
+    for (QuestionAnsweringFeatures f : batch) windows.addAll(f.windows());
     return TokenBatch.collate(windows, padId);
   }
 
@@ -83,7 +80,7 @@ public final class QuestionAnsweringPipeline
     List<float[]> ends = new ArrayList<>();
     for (int w = 0; w < features.windows().size(); w++) {
       int from = (row + w) * width;
-      int length = features.windows().get(w).encoding().getIds().length;
+      int length = features.windows().get(w).length();
       starts.add(Arrays.copyOfRange(start.floats(), from, from + length));
       ends.add(Arrays.copyOfRange(end.floats(), from, from + length));
     }

@@ -1,6 +1,7 @@
 package io.sparkformers.inference.task;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import io.sparkformers.inference.text.Tokenized;
 import java.util.Objects;
 
 /**
@@ -8,16 +9,10 @@ import java.util.Objects;
  * special-token mask, tokens, code-point offsets), kept with the text it came from because the
  * pipeline reads words back out of it.
  */
-public record TokenClassificationFeatures(String text, Encoding encoding) implements Features {
+public record TokenClassificationFeatures(String text, Encoding encoding) implements Tokenized {
 
   public TokenClassificationFeatures {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(encoding, "encoding");
-  }
-
-  /** Number of tokens, special tokens included: the length of the model input. */
-  @Override
-  public long cost() {
-    return encoding.getIds().length;
   }
 }

@@ -1,6 +1,5 @@
 package io.sparkformers.inference.task;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
@@ -9,7 +8,6 @@ import io.sparkformers.inference.text.TextInputs;
 import io.sparkformers.inference.text.TextTokenizer;
 import io.sparkformers.inference.text.TokenBatch;
 import io.sparkformers.inference.text.TokenizerVocabulary;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +53,7 @@ public final class TokenClassificationPipeline
 
   @Override
   protected Map<String, Tensor> collate(List<TokenClassificationFeatures> batch) {
-    List<Encoding> encodings = new ArrayList<>(batch.size());
-    for (TokenClassificationFeatures f : batch) encodings.add(f.encoding());
-    return TokenBatch.collate(encodings, padId);
+    return TokenBatch.collate(batch, padId);
   }
 
   @Override

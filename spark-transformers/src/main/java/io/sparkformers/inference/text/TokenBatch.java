@@ -6,20 +6,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Stacks encodings into input_ids / attention_mask / token_type_ids, padded to the longest. */
+/** Stacks tokenized inputs into input_ids / attention_mask / token_type_ids, padded to the longest. */
 public final class TokenBatch {
   private TokenBatch() {}
 
-  public static Map<String, Tensor> collate(List<Encoding> batch, long padId) {
+  public static Map<String, Tensor> collate(List<? extends Tokenized> batch, long padId) {
     int rows = batch.size();
     int width = 1;
-    for (Encoding e : batch) width = Math.max(width, e.getIds().length);
+    for (Tokenized t : batch) width = Math.max(width, t.length());
     long[] ids = new long[rows * width];
     long[] mask = new long[rows * width];
     long[] types = new long[rows * width];
     java.util.Arrays.fill(ids, padId);
     for (int r = 0; r < rows; r++) {
-      Encoding e = batch.get(r);
+      Encoding e = batch.get(r).encoding();
       long[] rowIds = e.getIds();
       long[] rowTypes = e.getTypeIds();
       System.arraycopy(rowIds, 0, ids, r * width, rowIds.length);
