@@ -134,7 +134,8 @@ class VisionStagesGoldenTest {
     ImageSegmenter stage = new ImageSegmenter().setModelPath(model(fixture)).setOutputCol("segments");
     Map<String, Row> out = byName(stage.transform(images(form)));
     for (JsonNode c : cases(fixture)) {
-      assertSegments(c.get("pipeline_semantic"), c.get("segmentation_map"), null, labels(fixture), out.get(name(c)).getList(2), name(c));
+      assertSegments(c.get("pipeline_semantic"), c.get("segmentation_map"), null, labels(fixture),
+          out.get(name(c)).getList(2), name(c));
     }
   }
 
