@@ -13,6 +13,10 @@ public final class Tasks {
     STAGES.put("token-classification", TokenClassifier::new);
     STAGES.put("question-answering", QuestionAnswerer::new);
     STAGES.put("feature-extraction", FeatureExtractor::new);
+    STAGES.put("image-classification", ImageClassifier::new);
+    STAGES.put("object-detection", ObjectDetector::new);
+    STAGES.put("image-segmentation", ImageSegmenter::new);
+    STAGES.put("depth-estimation", DepthEstimator::new);
     STAGES.put("audio-classification", AudioClassifier::new);
     STAGES.put("automatic-speech-recognition", SpeechRecognizer::new);
   }

@@ -6,7 +6,6 @@ import io.sparkformers.inference.task.TaskPipeline;
 import io.sparkformers.inference.task.TextClassificationPipeline;
 import java.util.List;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -20,10 +19,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public class TextClassifier extends TextStage<TextClassifier, TextClassificationPipeline.Input, List<LabelScore>> {
   private final Param<String> textPairCol = new Param<>(this, "textPairCol", "second text of a pair (optional)");
-  private final NullableIntParam topK = new NullableIntParam(this, "topK", "labels per row, best first; null for all");
-  private final Param<String> functionToApply = new Param<>(this, "functionToApply",
-      "softmax, sigmoid or none; default from the model's problem_type and label count",
-      ParamValidators.inArray(new String[] {"default", "softmax", "sigmoid", "none"}));
+  private final NullableIntParam topK = ClassificationParams.topK(this);
+  private final Param<String> functionToApply = ClassificationParams.functionToApply(this);
 
   public TextClassifier() {
     this(Identifiable.randomUID("TextClassifier"));
@@ -56,9 +53,8 @@ public class TextClassifier extends TextStage<TextClassifier, TextClassification
 
   @Override
   protected TaskBinding<TextClassificationPipeline.Input, List<LabelScore>> binding(StructType schema) {
-    String fn = $(functionToApply);
-    var settings = new TextClassificationPipeline.Settings((Integer) $(topK), fn.equals("default") ? null : fn,
-        truncation(), inputCharLimit());
+    var settings = new TextClassificationPipeline.Settings((Integer) $(topK),
+        ClassificationParams.function($(functionToApply)), truncation(), inputCharLimit());
     return new Binding(settings, new TextColumns.Reader(schema, getInputCol()),
         isDefined(textPairCol) ? new TextColumns.Reader(schema, $(textPairCol)) : null);
   }

@@ -31,6 +31,16 @@ public final class Fixtures {
     }
   }
 
+  /** The data of a golden tensor {dtype, shape, data}. */
+  public static float[] floats(JsonNode tensor) {
+    JsonNode data = tensor.get("data");
+    float[] out = new float[data.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = data.get(i).floatValue();
+    }
+    return out;
+  }
+
   public static ModelSpec spec(Path folder) {
     return new ModelSpec(folder.toString(), "fp32", "onnxruntime", "cpu", 1);
   }

@@ -43,12 +43,16 @@ public final class ClassScores {
         return out;
       }
       case SIGMOID:
-        for (int i = 0; i < numLabels; i++) out[i] = (float) (1 / (1 + Math.exp(-logits[base + i])));
+        for (int i = 0; i < numLabels; i++) out[i] = sigmoid(logits[base + i]);
         return out;
       default:
         System.arraycopy(logits, base, out, 0, numLabels);
         return out;
     }
+  }
+
+  public static float sigmoid(float x) {
+    return (float) (1 / (1 + Math.exp(-x)));
   }
 
   /** The {@code topK} best labels, best first; every label when topK is negative. */

@@ -2,7 +2,6 @@ package io.sparkformers.inference.task;
 
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
-import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.text.EncodedText;
 import io.sparkformers.inference.text.TextInputs;
@@ -28,37 +27,17 @@ public final class TextClassificationPipeline
 
   private final ModelSession session;
   private final TextTokenizer tokenizer;
-  private final List<String> labels;
-  private final ClassScores.Function function;
-  private final int topK;
+  private final ClassificationHead head;
   private final long padId;
   private final long maxInputChars;
 
   public TextClassificationPipeline(ModelSpec.Model model, Settings settings) {
     this.session = model.session("model");
     this.tokenizer = model.tokenizer(settings.maxLength(), TextTokenizer.Truncation.LONGEST_FIRST, 0, false);
-    int numLabels = logitsWidth(session);
-    List<String> configured = model.bundle().labels();
-    if (!configured.isEmpty() && configured.size() != numLabels) {
-      throw new ModelFolderException("config.json id2label has " + configured.size()
-          + " labels but the graph outputs " + numLabels + " logits");
-    }
-    this.labels = configured;
-    this.function = settings.functionToApply() == null
-        ? ClassScores.defaultFor(model.bundle().problemType().orElse(null), numLabels)
-        : ClassScores.parse(settings.functionToApply());
-    this.topK = settings.topK();
+    this.head = new ClassificationHead(model.bundle(), session, session.outputNames().get(0),
+        settings.functionToApply(), settings.topK());
     this.padId = model.bundle().configInt("pad_token_id", 0);
     this.maxInputChars = settings.maxInputChars();
-  }
-
-  private static int logitsWidth(ModelSession session) {
-    long[] shape = session.outputShape(session.outputNames().get(0));
-    if (shape.length != 2 || shape[1] <= 0) {
-      throw new ModelFolderException("a text-classification graph outputs logits [batch, labels], got "
-          + java.util.Arrays.toString(shape));
-    }
-    return (int) shape[1];
   }
 
   @Override
@@ -81,8 +60,6 @@ public final class TextClassificationPipeline
 
   @Override
   protected List<LabelScore> postprocess(EncodedText features, Map<String, Tensor> outputs, int row) {
-    Tensor logits = outputs.values().iterator().next();
-    int numLabels = logits.dim(1);
-    return ClassScores.top(ClassScores.apply(function, logits.floats(), row, numLabels), labels, topK);
+    return head.scores(outputs.values().iterator().next(), row);
   }
 }

@@ -17,7 +17,7 @@ import javax.imageio.stream.ImageInputStream;
  * {@code load_image} does with PIL: first frame, EXIF orientation applied, {@code convert("RGB")}.
  * Codecs are ImageIO's plus the TwelveMonkeys plugins on the class path. Thread-safe.
  */
-public final class ImageDecoder {
+public final class ImageDecoder implements java.io.Serializable {
   /** PIL's {@code Image.MAX_IMAGE_PIXELS}, its decompression-bomb limit. */
   public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
   /** Larger than any sane encoded photo; guards executors against absurd rows. */
@@ -44,6 +44,19 @@ public final class ImageDecoder {
     this.maxBytes = maxBytes;
   }
 
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /**
+   * An image decoded elsewhere (Spark's image data source), held to the same pixel limit as the
+   * bytes this decoder reads, so a row is valid or not whatever form it comes in.
+   */
+  public RgbImage accept(RgbImage image) {
+    requireWithinPixels("decoded", image.width(), image.height());
+    return image;
+  }
+
   /** Decodes one image; throws {@link InvalidInputException} for empty, oversize, corrupt or non-image bytes. */
   public RgbImage decode(byte[] encoded) {
     if (encoded == null || encoded.length == 0) {
@@ -68,12 +81,7 @@ public final class ImageDecoder {
         reader.setInput(input, true, true);
         String format = reader.getFormatName().toUpperCase(Locale.ROOT);
         // The header alone gives the size: reject decompression bombs before any pixel is allocated.
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > maxPixels) {
-          throw new InvalidInputException(
-              format + " image of " + reader.getWidth(0) + "x" + reader.getHeight(0) + " = " + pixels
-                  + " pixels is over the limit of " + maxPixels + " (decompression bomb?)");
-        }
+        requireWithinPixels(format, reader.getWidth(0), reader.getHeight(0));
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage image = reader.read(0);
@@ -98,4 +106,11 @@ public final class ImageDecoder {
     }
   }
 
+  private void requireWithinPixels(String format, int width, int height) {
+    long pixels = (long) width * height;
+    if (pixels > maxPixels) {
+      throw new InvalidInputException(format + " image of " + width + "x" + height + " = " + pixels
+          + " pixels is over the limit of " + maxPixels + " (decompression bomb?)");
+    }
+  }
 }

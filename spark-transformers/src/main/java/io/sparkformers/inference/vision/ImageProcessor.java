@@ -14,18 +14,15 @@ public final class ImageProcessor {
   private final Double rescaleFactor;
   private final float[] mean;
   private final float[] std;
-  private final boolean padsBatch;
 
   /**
    * @param resize target size rule, or null for no resize
    * @param crop center crop {height, width}, or null
    * @param rescaleFactor multiplier applied to uint8 values, or null for none
    * @param mean per-channel normalisation mean, or null for no normalisation (then std too)
-   * @param padsBatch whether a batch is padded to its largest image with a pixel mask (DETR,
-   *     Mask2Former {@code do_pad}) instead of requiring one shape
    */
   public ImageProcessor(ResizePolicy resize, Resampling resample, int[] crop, Double rescaleFactor,
-      float[] mean, float[] std, boolean padsBatch) {
+      float[] mean, float[] std) {
     if ((mean == null) != (std == null) || (mean != null && (mean.length != 3 || std.length != 3))) {
       throw new IllegalArgumentException("image_mean and image_std must both be given, with 3 values each");
     }
@@ -35,11 +32,6 @@ public final class ImageProcessor {
     this.rescaleFactor = rescaleFactor;
     this.mean = mean == null ? null : mean.clone();
     this.std = std == null ? null : std.clone();
-    this.padsBatch = padsBatch;
-  }
-
-  public boolean padsBatch() {
-    return padsBatch;
   }
 
   public ProcessedImage process(RgbImage image) {

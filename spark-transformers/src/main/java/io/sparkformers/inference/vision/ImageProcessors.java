@@ -35,35 +35,33 @@ public final class ImageProcessors {
     JsonNode size = config.path("size");
     switch (type) {
       case "ViTImageProcessor":
-        return build(config, fixed(size, 224), null, IMAGENET_STANDARD, IMAGENET_STANDARD, false);
+        return build(config, fixed(size, 224), null, IMAGENET_STANDARD, IMAGENET_STANDARD);
       case "SegformerImageProcessor":
-        return build(config, fixed(size, 512), null, IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, false);
+        return build(config, fixed(size, 512), null, IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
       case "ConvNextImageProcessor": {
         // Below 384 the image is resized to shortest_edge / crop_pct, then center-cropped to
         // shortest_edge; at 384 and above it is warped to a square without cropping.
         int shortest = size.isInt() ? size.asInt() : size.path("shortest_edge").asInt(384);
         if (shortest >= 384) {
           return build(config, ResizePolicy.exact(shortest, shortest), null,
-              IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, false);
+              IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
         }
         double cropPct = config.path("crop_pct").asDouble(224.0 / 256.0);
         return build(config, ResizePolicy.shortestEdge((int) (shortest / cropPct)), new int[] {shortest, shortest},
-            IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, false);
+            IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
       }
       case "DetrImageProcessor":
-        return build(config, shortestWithin(config), null, IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD,
-            config.path("do_pad").asBoolean(true));
+        return build(config, shortestWithin(config), null, IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
       case "Mask2FormerImageProcessor": {
-        // Resizes to size (fixed, or shortest/longest edge), rounded up to size_divisor; its
-        // encode_inputs always pads the batch and returns a pixel_mask.
+        // Resizes to size (fixed, or shortest/longest edge), rounded up to size_divisor.
         ResizePolicy base = size.has("height") ? fixed(size, 384) : shortestWithin(config);
         return build(config, ResizePolicy.roundedUpTo(base, config.path("size_divisor").asInt(32)), null,
-            IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, true);
+            IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
       }
       case "GLPNImageProcessor":
         // Rounds height and width down to size_divisor; rescales, never normalizes.
         return build(config, ResizePolicy.roundedDownTo(config.path("size_divisor").asInt(32)), null,
-            null, null, false);
+            null, null);
       default:
         throw new IllegalArgumentException("unsupported image_processor_type '" + type
             + "'; supported: ViT, ConvNext, Detr, Segformer, Mask2Former and GLPN image processors");
@@ -74,8 +72,7 @@ public final class ImageProcessors {
    * The settings every processor shares. A null {@code mean} means the processor has no
    * normalisation step; otherwise {@code do_normalize} defaults to true.
    */
-  private static ImageProcessor build(JsonNode config, ResizePolicy resize, int[] crop, float[] mean, float[] std,
-      boolean padsBatch) {
+  private static ImageProcessor build(JsonNode config, ResizePolicy resize, int[] crop, float[] mean, float[] std) {
     boolean doResize = config.path("do_resize").asBoolean(true);
     boolean doNormalize = mean != null && config.path("do_normalize").asBoolean(true);
     return new ImageProcessor(
@@ -84,8 +81,7 @@ public final class ImageProcessors {
         doResize ? crop : null,
         config.path("do_rescale").asBoolean(true) ? config.path("rescale_factor").asDouble(1 / 255.0) : null,
         doNormalize ? floats(config.path("image_mean"), mean) : null,
-        doNormalize ? floats(config.path("image_std"), std) : null,
-        padsBatch);
+        doNormalize ? floats(config.path("image_std"), std) : null);
   }
 
   /** {@code size: {height, width}}, or a legacy int meaning a square. */

@@ -1,5 +1,7 @@
 package io.sparkformers.inference.vision;
 
+import io.sparkformers.inference.task.ClassScores;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -156,7 +158,7 @@ public final class Mask2FormerOutput {
         float logit = logits[query * refPlane + i];
         if (logit > 0) {
           binary[i] = 1f;
-          probSum += Activations.sigmoid(logit);
+          probSum += ClassScores.sigmoid(logit);
           area += 1f;
         }
       }
@@ -188,7 +190,7 @@ public final class Mask2FormerOutput {
   private static float[] sigmoid(float[] logits) {
     float[] out = new float[logits.length];
     for (int i = 0; i < logits.length; i++) {
-      out[i] = Activations.sigmoid(logits[i]);
+      out[i] = ClassScores.sigmoid(logits[i]);
     }
     return out;
   }

@@ -1,5 +1,7 @@
 package io.sparkformers.inference.vision;
 
+import io.sparkformers.inference.task.ClassScores;
+
 /**
  * One image's raw outputs of a mask-classification model (Mask2Former): per query, class logits
  * over the labels plus a trailing "no object" class, and a low-resolution mask logit map.
@@ -18,8 +20,6 @@ public record MaskQueries(float[] classLogits, float[] maskLogits, int queries, 
 
   /** Softmax over the labels and "no object" for query {@code q}. */
   float[] classProbabilities(int q) {
-    float[] probs = new float[labels + 1];
-    Activations.softmax(classLogits, q * (labels + 1), labels + 1, probs);
-    return probs;
+    return ClassScores.apply(ClassScores.Function.SOFTMAX, classLogits, q, labels + 1);
   }
 }

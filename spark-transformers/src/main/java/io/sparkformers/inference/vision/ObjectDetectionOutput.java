@@ -1,5 +1,6 @@
 package io.sparkformers.inference.vision;
 
+import io.sparkformers.inference.task.ClassScores;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,10 +30,9 @@ public final class ObjectDetectionOutput {
           + boxes.length + " do not fit " + labels.size() + " labels plus no-object");
     }
     int queries = logits.length / classes;
-    float[] probs = new float[classes];
     List<Detection> detections = new ArrayList<>();
     for (int q = 0; q < queries; q++) {
-      Activations.softmax(logits, q * classes, classes, probs);
+      float[] probs = ClassScores.apply(ClassScores.Function.SOFTMAX, logits, q, classes);
       int best = 0;
       for (int c = 1; c < classes - 1; c++) {
         if (probs[c] > probs[best]) {

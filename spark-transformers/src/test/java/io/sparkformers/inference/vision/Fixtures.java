@@ -59,14 +59,8 @@ final class Fixtures {
     return labels;
   }
 
-  /** The data of a golden tensor {dtype, shape, data}. */
   static float[] floats(JsonNode tensor) {
-    JsonNode data = tensor.get("data");
-    float[] out = new float[data.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = data.get(i).floatValue();
-    }
-    return out;
+    return io.sparkformers.testing.Fixtures.floats(tensor);
   }
 
   static long[] longs(JsonNode tensor) {

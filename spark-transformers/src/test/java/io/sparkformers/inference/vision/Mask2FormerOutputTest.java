@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkformers.testing.GrayImages;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +30,8 @@ class Mask2FormerOutputTest {
         Segment got = segments.get(i);
         assertEquals(expected.get(i).get("label").asText(), got.label(), where);
         assertNull(got.score());
-        Masks.assertMatches(expected.get(i).get("mask"),
-            Masks.fromMap(goldenCase.get("semantic_segmentation_map"), labels.indexOf(got.label())), got.mask(),
+        GrayImages.assertMaskMatches(expected.get(i).get("mask"),
+            GrayImages.fromMap(goldenCase.get("semantic_segmentation_map"), labels.indexOf(got.label())), got.mask(),
             where + " " + got.label());
       }
     }
@@ -59,8 +60,8 @@ class Mask2FormerOutputTest {
       for (int i = 0; i < segments.size(); i++) {
         assertEquals(pipeline.get(i).get("label").asText(), segments.get(i).label(), where);
         assertEquals(pipeline.get(i).get("score").floatValue(), segments.get(i).score(), 1e-4f, where);
-        Masks.assertMatches(pipeline.get(i).get("mask"),
-            Masks.fromMap(reference.get("segmentation"), expectedInfo.get(i).get("id").asInt()), segments.get(i).mask(),
+        GrayImages.assertMaskMatches(pipeline.get(i).get("mask"),
+            GrayImages.fromMap(reference.get("segmentation"), expectedInfo.get(i).get("id").asInt()), segments.get(i).mask(),
             where + " segment " + i);
       }
     }

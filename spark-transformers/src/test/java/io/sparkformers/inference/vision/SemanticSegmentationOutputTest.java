@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkformers.testing.GrayImages;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class SemanticSegmentationOutputTest {
         assertEquals(want.get("label").asText(), got.label(), where);
         assertNull(got.score());
         int labelId = labels.indexOf(got.label());
-        Masks.assertMatches(want.get("mask"), Masks.fromMap(goldenCase.get("segmentation_map"), labelId), got.mask(),
+        GrayImages.assertMaskMatches(want.get("mask"), GrayImages.fromMap(goldenCase.get("segmentation_map"), labelId), got.mask(),
             where + " " + got.label());
       }
     }

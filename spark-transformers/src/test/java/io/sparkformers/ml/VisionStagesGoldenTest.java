@@ -1,0 +1,206 @@
+package io.sparkformers.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.substring_index;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkformers.inference.model.ModelBundle;
+import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.GrayImages;
+import io.sparkformers.testing.LocalSpark;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The vision goldens of transformers' pipelines through the Spark stages, with the fixture images
+ * read each way a user would: as bytes (binaryFile), as Spark's image struct (image source, BGR)
+ * and as path strings. All images go in one batch, so mixed processed shapes are exercised.
+ */
+class VisionStagesGoldenTest {
+  private final SparkSession spark = LocalSpark.get();
+
+  enum Form { BINARY, IMAGE_STRUCT, PATH }
+
+  private static final Path IMAGES = Fixtures.model("inputs/images");
+
+  /** (name, image) with the image column as {@code form}; name is the file name the goldens cite. */
+  private Dataset<Row> images(Form form) {
+    switch (form) {
+      case BINARY:
+        return spark.read().format("binaryFile").load(IMAGES.toString())
+            .select(substring_index(col("path"), "/", -1).as("name"), col("content").as("image"));
+      case IMAGE_STRUCT:
+        return spark.read().format("image").load(IMAGES.toString())
+            .select(substring_index(col("image.origin"), "/", -1).as("name"), col("image"));
+      default:
+        List<Row> rows = new ArrayList<>();
+        for (String name : List.of("img_32x32.png", "img_40x56.png", "img_64x48.png")) {
+          rows.add(RowFactory.create(name, IMAGES.resolve(name).toString()));
+        }
+        return spark.createDataFrame(rows,
+            new StructType().add("name", DataTypes.StringType).add("image", DataTypes.StringType));
+    }
+  }
+
+  /** Output rows by image file name, collected once (no orderBy, which would run the stages twice). */
+  private static Map<String, Row> byName(Dataset<Row> out) {
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : out.collectAsList()) rows.put(r.getString(0), r);
+    return rows;
+  }
+
+  private static String name(JsonNode goldenCase) {
+    return Path.of(goldenCase.get("image").asText()).getFileName().toString();
+  }
+
+  private static JsonNode cases(String fixture) {
+    JsonNode cases = Fixtures.golden(fixture, "golden.json").get("cases");
+    assertEquals(3, cases.size());
+    return cases;
+  }
+
+  private static List<String> labels(String fixture) {
+    return ModelBundle.open(Fixtures.model(fixture)).labels();
+  }
+
+  private static String model(String fixture) {
+    return Fixtures.model(fixture).toString();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Form.class)
+  void imageClassificationMatchesThePipeline(Form form) {
+    for (String fixture : List.of("image-classification-vit", "image-classification-convnext")) {
+      ImageClassifier top5 = new ImageClassifier().setModelPath(model(fixture)).setOutputCol("labels");
+      ImageClassifier top2 = new ImageClassifier().setModelPath(model(fixture)).setOutputCol("top2").setTopK(2);
+      Map<String, Row> out = byName(top2.transform(top5.transform(images(form))));
+      for (JsonNode c : cases(fixture)) {
+        Row row = out.get(name(c));
+        assertLabelScores(c.get("pipeline"), row.getList(2));
+        assertLabelScores(c.get("pipeline_top_k_2"), row.getList(3));
+      }
+    }
+  }
+
+  private static void assertLabelScores(JsonNode expected, List<Row> actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int k = 0; k < actual.size(); k++) {
+      assertEquals(expected.get(k).get("label").asText(), actual.get(k).getString(0));
+      assertEquals(expected.get(k).get("score").floatValue(), actual.get(k).getFloat(1), 1e-4);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Form.class)
+  void objectDetectionMatchesThePipeline(Form form) {
+    String fixture = "object-detection-detr";
+    ObjectDetector stage = new ObjectDetector().setModelPath(model(fixture)).setThreshold(0).setOutputCol("objects");
+    Map<String, Row> out = byName(stage.transform(images(form)));
+    for (JsonNode c : cases(fixture)) {
+      JsonNode expected = c.get("pipeline_threshold0");
+      List<Row> detections = out.get(name(c)).getList(2);
+      assertEquals(expected.size(), detections.size(), name(c));
+      for (int k = 0; k < detections.size(); k++) {
+        JsonNode want = expected.get(k);
+        Row got = detections.get(k);
+        assertEquals(want.get("label").asText(), got.getAs("label"));
+        assertEquals(want.get("score").floatValue(), (float) got.getAs("score"), 1e-4);
+        Row box = got.getAs("box");
+        for (String side : List.of("xmin", "ymin", "xmax", "ymax")) {
+          assertEquals(want.get("box").get(side).asInt(), (int) box.getAs(side), 1, name(c) + " " + side);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Form.class)
+  void segformerSemanticMasksMatchThePipeline(Form form) {
+    String fixture = "image-segmentation-segformer";
+    ImageSegmenter stage = new ImageSegmenter().setModelPath(model(fixture)).setOutputCol("segments");
+    Map<String, Row> out = byName(stage.transform(images(form)));
+    for (JsonNode c : cases(fixture)) {
+      assertSegments(c.get("pipeline_semantic"), c.get("segmentation_map"), null, labels(fixture),
+          out.get(name(c)).getList(2), name(c));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Form.class)
+  void mask2formerSemanticAndPanopticMatchThePipeline(Form form) {
+    String fixture = "image-segmentation-mask2former";
+    ImageSegmenter semantic = new ImageSegmenter().setModelPath(model(fixture)).setSubtask("semantic")
+        .setOutputCol("semantic");
+    // The settings the golden was recorded with: the random model scores no segment at the defaults.
+    ImageSegmenter panoptic = new ImageSegmenter().setModelPath(model(fixture)).setOutputCol("panoptic")
+        .setThreshold(0).setMaskThreshold(0.3).setOverlapMaskAreaThreshold(0);
+    Map<String, Row> out = byName(panoptic.transform(semantic.transform(images(form))));
+    for (JsonNode c : cases(fixture)) {
+      Row row = out.get(name(c));
+      assertSegments(c.get("pipeline_semantic"), c.get("semantic_segmentation_map"), null, labels(fixture), row.getList(2), name(c));
+      JsonNode reference = c.get("panoptic_threshold0_mask0.3_overlap0");
+      assertSegments(c.get("pipeline_panoptic_threshold0_mask0.3_overlap0"), reference.get("segmentation"),
+          reference.get("segments_info"), labels(fixture), row.getList(3), name(c));
+    }
+  }
+
+  /**
+   * Labels and scores as the pipeline's; each mask against the reference map's pixels of its
+   * segment: label ids for semantic, segments_info ids for panoptic.
+   */
+  private static void assertSegments(JsonNode expected, JsonNode referenceMap, JsonNode segmentsInfo,
+      List<String> labels, List<Row> actual, String where) {
+    assertEquals(expected.size(), actual.size(), where);
+    for (int k = 0; k < actual.size(); k++) {
+      JsonNode want = expected.get(k);
+      Row got = actual.get(k);
+      assertEquals(want.get("label").asText(), got.getAs("label"), where);
+      if (want.get("score").isNull()) {
+        assertNull(got.getAs("score"), where);
+      } else {
+        assertEquals(want.get("score").floatValue(), (float) got.getAs("score"), 1e-4, where);
+      }
+      long id = segmentsInfo == null ? labels.indexOf(got.<String>getAs("label")) : segmentsInfo.get(k).get("id").asLong();
+      GrayImages.assertMaskMatches(want.get("mask"), GrayImages.fromMap(referenceMap, id), got.getAs("mask"),
+          where + " segment " + k);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Form.class)
+  void depthMatchesThePipeline(Form form) {
+    String fixture = "depth-estimation-glpn";
+    DepthEstimator stage = new DepthEstimator().setModelPath(model(fixture)).setOutputCol("depth");
+    Map<String, Row> out = byName(stage.transform(images(form)));
+    for (JsonNode c : cases(fixture)) {
+      Row depth = out.get(name(c)).getStruct(2);
+      Row raw = depth.getStruct(0);
+      JsonNode expected = c.get("predicted_depth");
+      assertEquals(expected.get("shape").get(1).asInt(), raw.getInt(0), name(c));
+      assertEquals(expected.get("shape").get(2).asInt(), raw.getInt(1), name(c));
+      float[] want = Fixtures.floats(expected);
+      List<Float> got = raw.getList(2);
+      assertEquals(want.length, got.size());
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got.get(i), 1e-3 * Math.abs(want[i]), name(c) + " predicted_depth[" + i + "]");
+      }
+      JsonNode image = c.get("pipeline").get("depth_image");
+      GrayImages.assertDepthMatches(c.get("pipeline").get("depth_image_summary"), (byte[]) depth.get(1),
+          image.get("size_wh").get(0).asInt(), image.get("size_wh").get(1).asInt(), name(c));
+    }
+  }
+}
