@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelFetcherTest {
   private final Path fixture = Fixtures.model("text-classification-bert");
@@ -21,8 +22,13 @@ class ModelFetcherTest {
   }
 
   @Test
-  void aRemoteFolderIsCopiedOnceIntoTheLocalCache() throws Exception {
-    String uri = "remotetest://" + fixture.toAbsolutePath();
+  void aRemoteFolderIsCopiedOnceIntoTheLocalCache(@TempDir Path remote) throws Exception {
+    // a folder of its own, so no earlier run's cache entry can answer for it
+    Files.createDirectories(remote.resolve("onnx"));
+    for (String f : new String[] {"config.json", "tokenizer.json", "onnx/model.onnx"}) {
+      Files.copy(fixture.resolve(f), remote.resolve(f));
+    }
+    String uri = "remotetest://" + remote.toAbsolutePath();
     int before = RemoteLikeFileSystem.OPENS.get();
     Path local = ModelFetcher.localFolder(uri, new Configuration());
     int opens = RemoteLikeFileSystem.OPENS.get() - before;
