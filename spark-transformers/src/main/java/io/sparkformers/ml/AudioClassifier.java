@@ -6,8 +6,6 @@ import io.sparkformers.inference.task.AudioClassificationPipeline;
 import io.sparkformers.inference.task.LabelScore;
 import io.sparkformers.inference.task.TaskPipeline;
 import java.util.List;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -20,8 +18,7 @@ import org.apache.spark.sql.types.StructType;
  * sequence-classification head: output array&lt;struct&lt;label,score&gt;&gt;, softmax scores, best first.
  */
 public class AudioClassifier extends AudioStage<AudioClassifier, List<LabelScore>> {
-  private final IntParam topK = new IntParam(this, "topK",
-      "labels per row, best first (clipped to the model's labels)", ParamValidators.gtEq(1));
+  private final NullableIntParam topK = ClassificationParams.topK(this);
 
   public AudioClassifier() {
     this(Identifiable.randomUID("AudioClassifier"));
@@ -32,7 +29,7 @@ public class AudioClassifier extends AudioStage<AudioClassifier, List<LabelScore
     setDefault(topK, AudioClassificationPipeline.Settings.DEFAULT_TOP_K);
   }
 
-  public IntParam topK() { return topK; }
+  public NullableIntParam topK() { return topK; }
 
   public AudioClassifier setTopK(int v) { set(topK, v); return this; }
 
