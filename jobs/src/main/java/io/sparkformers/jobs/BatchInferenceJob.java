@@ -104,7 +104,8 @@ public final class BatchInferenceJob {
       return badArguments(err, e.getMessage(), cli);
     } catch (JobArgumentException e) {
       return badArguments(err, e.getMessage(), e.showUsage() ? cli : null);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark throws SparkException, a checked exception, without declaring it
       err.println("sparkformers: job failed: " + rootCause(e));
       return FAILED;
     }
