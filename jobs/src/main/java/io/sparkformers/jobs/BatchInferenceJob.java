@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sparkformers-job", sortOptions = false, usageHelpAutoWidth = true,
     description = "Runs a Hugging Face-style model over a table with Spark and writes the predictions.",
-    footer = {"", "Exit codes: 0 done, 1 the job failed, 2 bad arguments, input or model folder.",
-        "Example: --task feature-extraction --model models/all-MiniLM-L6-v2 --input data.jsonl"
-            + " --input-format jsonl --output embeddings --option pooling=mean --option normalize=true"})
+    footer = {"", "Exit codes: 0 done, 1 the job failed, 2 bad arguments, input or model folder.", "",
+        "Example:", "  --task feature-extraction --model models/all-MiniLM-L6-v2",
+        "  --input sentences.jsonl --input-format jsonl --output embeddings",
+        "  --option pooling=mean --option normalize=true"})
 public final class BatchInferenceJob {
   static final int OK = 0;
   static final int FAILED = 1;
