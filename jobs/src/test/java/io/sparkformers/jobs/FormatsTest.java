@@ -2,9 +2,12 @@ package io.sparkformers.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +21,7 @@ class FormatsTest {
     String[] args = {"--task", "text-classification", "--model", JobRun.TEXT_CLASSIFIER.toString(),
         "--input", input.toString(), "--input-format", inputFormat,
         "--output", dir.resolve("out").toString(), "--output-format", outputFormat};
-    JobRun run = JobRun.of(java.util.stream.Stream.concat(List.of(args).stream(), List.of(extra).stream())
+    JobRun run = JobRun.of(Stream.concat(Stream.of(args), Stream.of(extra))
         .toArray(String[]::new));
     assertEquals(0, run.exitCode(), run.err());
     return run;
@@ -55,5 +58,18 @@ class FormatsTest {
     classify(input, "jsonl", "jsonl", "--overwrite");
     Row row = JobRun.spark().read().json(dir.resolve("out").toString()).first();
     assertEquals("en", row.getAs("lang"));
+  }
+
+  /** images and audio read one row per file; text-classification reads binary as UTF-8, so text files stand in. */
+  @Test
+  void binaryFilesAreOneRowPerFileKeepingThePath() throws Exception {
+    Path files = Files.createDirectories(dir.resolve("files"));
+    JobRun.write(files.resolve("a.txt"), "I love this movie");
+    JobRun.write(files.resolve("b.txt"), "Hello world");
+    JobRun run = classify(files, "images", "parquet");
+    assertEquals(2, run.count("rows_out"));
+    List<Row> rows = JobRun.spark().read().parquet(dir.resolve("out").toString()).orderBy("path").collectAsList();
+    assertEquals(List.of("path", "content", "prediction"), List.of(rows.get(0).schema().fieldNames()));
+    assertTrue(rows.get(0).<String>getAs("path").endsWith("a.txt"));
   }
 }
