@@ -16,6 +16,8 @@ import java.util.List;
 /** Test models: the tiny fixtures under test resources and the real all-MiniLM-L6-v2. */
 public final class Fixtures {
   private static final ObjectMapper JSON = new ObjectMapper();
+  // tests run in the module folder, so the sibling module is one level up
+  private static final Path MINILM_CONFIG = Paths.get("..", "jobs", "src", "main", "models", "all-MiniLM-L6-v2");
 
   private Fixtures() {}
 
@@ -51,7 +53,8 @@ public final class Fixtures {
 
   /**
    * all-MiniLM-L6-v2 as a model folder: the graph and tokenizer.json come from the langchain4j
-   * Maven artifact, config.json and sentence_bert_config.json are the published model's own.
+   * Maven artifact, config.json and sentence_bert_config.json are the published model's own, kept
+   * once, in the jobs module that bundles the same folder as its demo model.
    */
   public static synchronized Path miniLm() {
     Path dir = Paths.get("target", "models", "all-MiniLM-L6-v2").toAbsolutePath();
@@ -59,8 +62,9 @@ public final class Fixtures {
       if (!Files.isRegularFile(dir.resolve("model.onnx"))) {
         Files.createDirectories(dir);
         copy("/all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
-        copy("/minilm/config.json", dir.resolve("config.json"));
-        copy("/minilm/sentence_bert_config.json", dir.resolve("sentence_bert_config.json"));
+        for (String config : List.of("config.json", "sentence_bert_config.json")) {
+          Files.copy(MINILM_CONFIG.resolve(config), dir.resolve(config), StandardCopyOption.REPLACE_EXISTING);
+        }
         copy("/all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
       }
       return dir;

@@ -1,0 +1,195 @@
+package io.sparkformers.jobs;
+
+import io.sparkformers.ml.InferenceStage;
+import io.sparkformers.ml.Tasks;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Reads a table, runs one task's stage over it and writes every input column plus the prediction,
+ * then prints one summary line. Runs under spark-submit and as {@code java -jar}.
+ */
+@Command(name = "sparkformers-job", sortOptions = false, usageHelpAutoWidth = true,
+    description = "Runs a Hugging Face-style model over a table with Spark and writes the predictions.",
+    footer = {"", "Exit codes: 0 done, 1 the job failed, 2 bad arguments, input or model folder.", "",
+        "Example:", "  --task feature-extraction --model models/all-MiniLM-L6-v2",
+        "  --input sentences.jsonl --input-format jsonl --output embeddings",
+        "  --option pooling=mean --option normalize=true"})
+public final class BatchInferenceJob {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int BAD_ARGUMENTS = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(BatchInferenceJob.class);
+
+  @Option(names = "--task", required = true, completionCandidates = TaskNames.class,
+      description = "Hugging Face task name: ${COMPLETION-CANDIDATES}")
+  private String task;
+
+  @Option(names = "--model", required = true, description = "model folder (Hugging Face / Optimum ONNX layout), any Hadoop URI")
+  private String model;
+
+  @Option(names = "--input", required = true, description = "input file or folder, any Hadoop URI (a glob for images/audio)")
+  private String input;
+
+  @Option(names = "--output", required = true, description = "output folder; must not exist unless --overwrite")
+  private String output;
+
+  @Option(names = "--input-format", defaultValue = "parquet",
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); text: one row per line in column text;"
+          + " images/audio: one row per file, columns path and content")
+  private InputFormat inputFormat;
+
+  @Option(names = "--input-col", description = "input column (default: the stage's, else text, or content for images/audio)")
+  private String inputCol;
+
+  @Option(names = "--output-format", defaultValue = "parquet", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+  private OutputFormat outputFormat;
+
+  @Option(names = "--batch-size", description = "max rows per forward pass (default: the stage's)")
+  private Integer batchSize;
+
+  @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: auto)")
+  private String device;
+
+  @Option(names = "--handle-invalid",
+      description = "error (fail on a bad row, the default), skip (drop it, counted) or keep (null prediction, reason in column error)")
+  private String handleInvalid;
+
+  @Option(names = "--option", paramLabel = "KEY=VALUE",
+      description = "a task parameter by its Hugging Face name, value as JSON or plain text:"
+          + " top_k=null, pooling=mean, normalize=true, aggregation_strategy=simple, question_col=q;"
+          + " the flags above win over the same parameter here")
+  private Map<String, String> options = new LinkedHashMap<>();
+
+  @Option(names = "--overwrite", description = "replace the output folder if it exists")
+  private boolean overwrite;
+
+  @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*])")
+  private String master;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+  private boolean help;
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** The job, returning its exit code instead of exiting, so it can run inside another program. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    BatchInferenceJob job = new BatchInferenceJob();
+    CommandLine cli = new CommandLine(job).setCaseInsensitiveEnumValuesAllowed(true);
+    try {
+      cli.parseArgs(args);
+      if (cli.isUsageHelpRequested()) {
+        cli.usage(out);
+        return OK;
+      }
+      out.println(job.call().line());
+      return OK;
+    } catch (CommandLine.ParameterException e) {
+      return badArguments(err, e.getMessage(), cli);
+    } catch (JobArgumentException e) {
+      return badArguments(err, e.getMessage(), e.showUsage() ? cli : null);
+    } catch (Exception e) {
+      // Spark throws SparkException, a checked exception, without declaring it
+      err.println("sparkformers: job failed: " + rootCause(e));
+      return FAILED;
+    }
+  }
+
+  private static int badArguments(PrintStream err, String message, CommandLine usage) {
+    err.println("sparkformers: " + message);
+    if (usage != null) usage.usage(err);
+    return BAD_ARGUMENTS;
+  }
+
+  private JobSummary call() {
+    InferenceStage<?, ?, ?> stage = stage();
+    try (JobSession session = JobSession.start("sparkformers " + task, master)) {
+      SparkSession spark = session.spark();
+      requirePaths(spark);
+      long started = System.nanoTime();
+      LOG.info("reading {} as {}", input, inputFormat);
+      Dataset<Row> rows = inputFormat.read(spark, input);
+      if (!stage.isDefined(stage.inputCol())) stage.setInputCol(inputFormat.defaultInputCol());
+      Dataset<Row> predicted = transform(stage, rows);
+      LOG.info("{} with {} on column {}, writing {} to {}", task, model, stage.getInputCol(), outputFormat, output);
+      // the one action: the stage's counters are complete once the write returns
+      outputFormat.write(predicted.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists), output);
+      return JobSummary.of(task, stage.counters(), System.nanoTime() - started);
+    }
+  }
+
+  /** The task's stage with every argument set: all checked before Spark starts. */
+  private InferenceStage<?, ?, ?> stage() {
+    InferenceStage<?, ?, ?> stage;
+    try {
+      stage = Tasks.stage(task);
+    } catch (IllegalArgumentException e) {
+      throw JobArgumentException.usage(e.getMessage());
+    }
+    Map<String, String> params = new LinkedHashMap<>(options);
+    params.put("model_path", model);
+    if (inputCol != null) params.put("input_col", inputCol);
+    if (batchSize != null) params.put("batch_size", batchSize.toString());
+    if (device != null) params.put("device", device);
+    if (handleInvalid != null) params.put("handle_invalid", handleInvalid);
+    StageOptions.apply(stage, params);
+    return stage;
+  }
+
+  private void requirePaths(SparkSession spark) {
+    if (!exists(spark, input)) throw JobArgumentException.usage("input " + input + " does not exist");
+    if (!overwrite && exists(spark, output)) {
+      throw JobArgumentException.usage("output " + output + " already exists; pass --overwrite to replace it");
+    }
+  }
+
+  private static boolean exists(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      FileStatus[] matches = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
+      return matches != null && matches.length > 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The stage checks the model folder and the input columns here, on the driver, before any task. */
+  private static Dataset<Row> transform(InferenceStage<?, ?, ?> stage, Dataset<Row> rows) {
+    try {
+      return stage.transform(rows);
+    } catch (IllegalArgumentException e) {
+      throw JobArgumentException.rejected(e.getMessage());
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getName();
+  }
+
+  /** The task names picocli lists in the usage text. */
+  static final class TaskNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Tasks.names().iterator();
+    }
+  }
+}

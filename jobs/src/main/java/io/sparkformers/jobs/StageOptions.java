@@ -1,0 +1,74 @@
+package io.sparkformers.jobs;
+
+import io.sparkformers.ml.InferenceStage;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.param.Param;
+
+/**
+ * {@code --option k=v}: sets a stage Param by its Hugging Face argument name (top_k sets topK,
+ * aggregation_strategy sets aggregationStrategy), the value read as that Param's JSON (5, true, null).
+ */
+final class StageOptions {
+  private StageOptions() {}
+
+  static void apply(InferenceStage<?, ?, ?> stage, Map<String, String> options) {
+    options.forEach((name, value) -> set(stage, name, value));
+  }
+
+  static void set(InferenceStage<?, ?, ?> stage, String name, String value) {
+    Param<Object> param = param(stage, name);
+    Object decoded;
+    try {
+      decoded = decode(param, value);
+    } catch (Exception e) {
+      // json4s and Jackson report bad JSON as exceptions Java does not see declared
+      throw JobArgumentException.usage("option " + name + ": cannot read '" + value + "' (" + param.doc() + ")");
+    }
+    try {
+      stage.set(param, decoded);
+    } catch (IllegalArgumentException e) {
+      throw JobArgumentException.usage("option " + name + ": invalid value '" + value + "' (" + param.doc() + ")");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Param<Object> param(InferenceStage<?, ?, ?> stage, String name) {
+    String camel = camelCase(name);
+    if (!stage.hasParam(camel)) {
+      String valid = Arrays.stream(stage.params()).map(p -> snakeCase(p.name())).sorted()
+          .collect(Collectors.joining(", "));
+      throw JobArgumentException.usage("unknown option '" + name + "' for " + stage.getClass().getSimpleName()
+          + "; valid options: " + valid);
+    }
+    return (Param<Object>) stage.getParam(camel);
+  }
+
+  /**
+   * A plain Param holds a string in every stage, so the text is the value as typed
+   * (aggregation_strategy=simple); typed Params (IntParam, BooleanParam, NullableIntParam) decode JSON.
+   */
+  private static Object decode(Param<Object> param, String value) {
+    if (param.getClass() == Param.class && !value.startsWith("\"")) return value;
+    return param.jsonDecode(value);
+  }
+
+  static String camelCase(String snake) {
+    StringBuilder out = new StringBuilder();
+    boolean upper = false;
+    for (char c : snake.toCharArray()) {
+      if (c == '_') {
+        upper = true;
+      } else {
+        out.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return out.toString();
+  }
+
+  static String snakeCase(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+}
