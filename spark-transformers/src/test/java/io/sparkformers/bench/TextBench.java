@@ -29,7 +29,8 @@ import org.apache.spark.sql.SparkSession;
  * right after length-sorted batching on the same rows. Heap: see {@link #peakLiveHeap}.
  *
  * <p>System properties: bench.rows (20000), bench.chunks (4), bench.arrivalRows (2000),
- * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM).
+ * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM). 0 skips
+ * the arrival-order or the heap measurement (the ONNX Runtime version sweep needs neither).
  */
 public final class TextBench {
   static final int BATCH = 32;
@@ -59,16 +60,20 @@ public final class TextBench {
     result.put("rows", rows);
     result.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
 
-    // heap first, in fresh JVMs, so they do not share the machine with the throughput runs
-    long heap1x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows)));
-    long heap10x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows * 10)));
+    if (heapRows > 0) {
+      // first, in fresh JVMs, so they do not share the machine with the throughput runs
+      long heap1x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows)));
+      long heap10x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows * 10)));
+      result.put("heap_rows_1x", heapRows);
+      result.put("peak_live_heap_mb_1x", round(heap1x / 1e6));
+      result.put("peak_live_heap_mb_10x", round(heap10x / 1e6));
+      result.put("heap_ratio_10x", round((double) heap10x / heap1x));
+    }
 
     Path model = Fixtures.miniLm();
     SparkSession spark = localSpark();
     double stageSeconds = 0;
     double rawSeconds = 0;
-    double sortedSeconds;
-    double arrivalSeconds;
     try (RawOrtLoop loop = new RawOrtLoop(model, MAX_LENGTH)) {
       // warm-up: model load, JIT, ORT's first-run allocations, for both
       stageSeconds(spark, model, 0, 1_000, true);
@@ -80,22 +85,18 @@ public final class TextBench {
         stageSeconds += stageSeconds(spark, model, from, to, true);
       }
     }
-    sortedSeconds = stageSeconds(spark, model, 0, arrivalRows, true);
-    arrivalSeconds = stageSeconds(spark, model, 0, arrivalRows, false);
-    long loads = sessionLoadsOnExecutors(spark);
-    spark.stop();
-
     result.put("stage_rows_per_s", round(rows / stageSeconds));
     result.put("raw_ort_rows_per_s", round(rows / rawSeconds));
     result.put("ratio_vs_raw", round(rawSeconds / stageSeconds));
-    result.put("arrival_rows", arrivalRows);
-    result.put("arrival_order_rows_per_s", round(arrivalRows / arrivalSeconds));
-    result.put("sorted_vs_arrival", round(arrivalSeconds / sortedSeconds));
-    result.put("model_loads", loads);
-    result.put("heap_rows_1x", heapRows);
-    result.put("peak_live_heap_mb_1x", round(heap1x / 1e6));
-    result.put("peak_live_heap_mb_10x", round(heap10x / 1e6));
-    result.put("heap_ratio_10x", round((double) heap10x / heap1x));
+    if (arrivalRows > 0) {
+      double sortedSeconds = stageSeconds(spark, model, 0, arrivalRows, true);
+      double arrivalSeconds = stageSeconds(spark, model, 0, arrivalRows, false);
+      result.put("arrival_rows", arrivalRows);
+      result.put("arrival_order_rows_per_s", round(arrivalRows / arrivalSeconds));
+      result.put("sorted_vs_arrival", round(arrivalSeconds / sortedSeconds));
+    }
+    result.put("model_loads", sessionLoadsOnExecutors(spark));
+    spark.stop();
     System.out.println(new ObjectMapper().writeValueAsString(result));
   }
 
