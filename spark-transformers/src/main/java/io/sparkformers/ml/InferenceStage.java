@@ -12,6 +12,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -47,6 +48,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   private final Param<String> outputCol;
   private final IntParam batchSize;
   private final IntParam maxTokensPerBatch;
+  private final BooleanParam sortByLength;
   private final Param<String> device;
   private final Param<String> engine;
   private final Param<String> dtype;
@@ -64,6 +66,9 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     maxTokensPerBatch = new IntParam(this, "maxTokensPerBatch",
         "max padded length (tokens, pixels or samples) x rows per forward pass; 0 for no limit",
         ParamValidators.gtEq(0));
+    sortByLength = new BooleanParam(this, "sortByLength",
+        "expert: sort rows by length inside each read-ahead window so batches pad little;"
+            + " false keeps arrival order (to measure what sorting gains)");
     device = new Param<>(this, "device",
         "auto (the GPU Spark assigned to the task, else CPU), cpu, cuda or cuda:N",
         (String s) -> s.matches("auto|cpu|cuda|cuda:\\d+"));
@@ -79,6 +84,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     setDefault(outputCol, "prediction");
     setDefault(batchSize, 32);
     setDefault(maxTokensPerBatch, 0);
+    setDefault(sortByLength, true);
     setDefault(device, "auto");
     setDefault(engine, "onnxruntime");
     setDefault(dtype, "fp32");
@@ -137,7 +143,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     TaskBinding<I, O> binding = binding(df.schema());
     validateOnDriver(spec, binding);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
-    LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch());
+    LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch(), getSortByLength());
     return df.mapPartitions(
         new PartitionInference<>(binding, spec, batching, getHandleInvalid(), counters, getClass().getSimpleName()),
         Encoders.row(outSchema));
@@ -295,6 +301,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public Param<String> outputCol() { return outputCol; }
   public IntParam batchSize() { return batchSize; }
   public IntParam maxTokensPerBatch() { return maxTokensPerBatch; }
+  public BooleanParam sortByLength() { return sortByLength; }
   public Param<String> device() { return device; }
   public Param<String> engine() { return engine; }
   public Param<String> dtype() { return dtype; }
@@ -306,6 +313,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public String getOutputCol() { return $(outputCol); }
   public int getBatchSize() { return (Integer) $(batchSize); }
   public int getMaxTokensPerBatch() { return (Integer) $(maxTokensPerBatch); }
+  public boolean getSortByLength() { return (Boolean) $(sortByLength); }
   public String getDevice() { return $(device); }
   public String getEngine() { return $(engine); }
   public String getDtype() { return $(dtype); }
@@ -322,6 +330,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public S setOutputCol(String v) { set(outputCol, v); return self(); }
   public S setBatchSize(int v) { set(batchSize, v); return self(); }
   public S setMaxTokensPerBatch(int v) { set(maxTokensPerBatch, v); return self(); }
+  public S setSortByLength(boolean v) { set(sortByLength, v); return self(); }
   public S setDevice(String v) { set(device, v); return self(); }
   public S setEngine(String v) { set(engine, v); return self(); }
   public S setDtype(String v) { set(dtype, v); return self(); }

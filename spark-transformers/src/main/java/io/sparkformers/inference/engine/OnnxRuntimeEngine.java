@@ -133,13 +133,21 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
       long[] shape = t.getInfo().getShape();
       switch (t.getInfo().type) {
         case FLOAT: {
+          // getFloatBuffer already copies out of native memory into a fresh heap buffer: take its
+          // array rather than copying the batch's largest array a second time
           FloatBuffer b = t.getFloatBuffer();
+          if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining()) {
+            return Tensor.floats(b.array(), shape);
+          }
           float[] data = new float[b.remaining()];
           b.get(data);
           return Tensor.floats(data, shape);
         }
         case INT64: {
           LongBuffer b = t.getLongBuffer();
+          if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining()) {
+            return Tensor.longs(b.array(), shape);
+          }
           long[] data = new long[b.remaining()];
           b.get(data);
           return Tensor.longs(data, shape);

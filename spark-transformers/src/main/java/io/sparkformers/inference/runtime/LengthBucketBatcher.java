@@ -25,7 +25,7 @@ public final class LengthBucketBatcher {
    * @param batchSize max rows per forward pass
    * @param maxCostPerBatch max padded cost (rows x longest) per forward pass; 0 for none
    * @param windowSize rows read ahead and sorted together
-   * @param sortByLength false keeps arrival order inside the window (for benchmarks)
+   * @param sortByLength false keeps arrival order inside the window (to measure what sorting gains)
    */
   public record Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength)
       implements java.io.Serializable {
@@ -34,8 +34,13 @@ public final class LengthBucketBatcher {
       if (windowSize < batchSize) throw new IllegalArgumentException("windowSize must be >= batchSize");
     }
 
-    public static Settings of(int batchSize, long maxCostPerBatch) {
-      return new Settings(batchSize, maxCostPerBatch, Math.max(batchSize * 16, 256), true);
+    public static Settings of(int batchSize, long maxCostPerBatch, boolean sortByLength) {
+      return new Settings(batchSize, maxCostPerBatch, windowFor(batchSize), sortByLength);
+    }
+
+    /** Rows read ahead: enough for 16 batches, so sorting groups similar lengths. */
+    public static int windowFor(int batchSize) {
+      return Math.max(batchSize * 16, 256);
     }
   }
 

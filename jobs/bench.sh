@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Benchmark: bash jobs/bench.sh text [-Dbench.rows=N] [-Donnxruntime.version=X]
+#   Builds the spark-transformers test classes, then runs io.sparkformers.bench.TextBench on the
+#   test class path (the model comes from the langchain4j test dependency). -Donnxruntime.version
+#   picks the ONNX Runtime jar; other -D options go to the benchmark JVM. Logs go to
+#   spark-transformers/target/bench.log; stdout ends with one JSON line.
+set -euo pipefail
+task=${1:-}
+if [[ "$task" != "text" ]]; then
+  echo "usage: bash jobs/bench.sh text [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
+  exit 2
+fi
+shift
+cd "$(dirname "$0")/../spark-transformers"
+
+maven_opts=()
+jvm_opts=()
+for arg in "$@"; do
+  case "$arg" in
+    -Donnxruntime.version=*) maven_opts+=("$arg") ;;
+    *) jvm_opts+=("$arg") ;;
+  esac
+done
+
+mvn -B -q -Dstyle.color=never test-compile "${maven_opts[@]}" >&2
+mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath "${maven_opts[@]}" >&2
+# Maven 3.8 prints colour resets even in batch mode: strip escape sequences
+flags=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=spark.module.flags -DforceStdout \
+  | sed 's/\x1b\[[0-9;]*m//g')
+
+# shellcheck disable=SC2086 # the module flags are a list of separate options
+java -Xmx2g $flags "${jvm_opts[@]}" \
+  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  io.sparkformers.bench.TextBench "$task" 2>target/bench.log

@@ -1,0 +1,156 @@
+package io.sparkformers.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkformers.inference.runtime.LengthBucketBatcher;
+import io.sparkformers.inference.runtime.ModelCache;
+import io.sparkformers.ml.FeatureExtractor;
+import io.sparkformers.testing.Fixtures;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bash jobs/bench.sh text}: all-MiniLM-L6-v2 sentence embeddings (FeatureExtractor, mean
+ * pooling, normalized, batch 32) over skewed generated sentences on local[2] with 2 partitions,
+ * against a plain ONNX Runtime loop doing the same work. Prints one JSON line last.
+ *
+ * <p>Raw and stage alternate over the same chunks of rows (bench.chunks, 4 of 5,000 by default), so a
+ * slow minute on a shared machine hits both; each figure is its total rows over its total time.
+ * Arrival order is measured on the first bench.arrivalRows rows (2,000: padded batches are slow)
+ * right after length-sorted batching on the same rows. Heap: see {@link #peakLiveHeap}.
+ *
+ * <p>System properties: bench.rows (20000), bench.chunks (4), bench.arrivalRows (2000),
+ * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM). 0 skips
+ * the arrival-order or the heap measurement (the ONNX Runtime version sweep needs neither).
+ */
+public final class TextBench {
+  static final int BATCH = 32;
+  static final int PARTITIONS = 2;
+  /** all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json). */
+  static final int MAX_LENGTH = 256;
+
+  private TextBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("heap")) {
+      System.out.println(peakLiveHeap(Long.parseLong(args[1])));
+      return;
+    }
+    if (args.length != 1 || !args[0].equals("text")) {
+      throw new IllegalArgumentException("usage: TextBench text | TextBench heap ROWS");
+    }
+    long rows = Long.getLong("bench.rows", 20_000);
+    int chunks = Integer.getInteger("bench.chunks", 4);
+    long arrivalRows = Long.getLong("bench.arrivalRows", 2_000);
+    long heapRows = Long.getLong("bench.heapRows", 2_000);
+    int window = LengthBucketBatcher.Settings.windowFor(BATCH);
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("task", "feature-extraction");
+    result.put("model", "all-MiniLM-L6-v2");
+    result.put("rows", rows);
+    result.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+
+    if (heapRows > 0) {
+      // first, in fresh JVMs, so they do not share the machine with the throughput runs
+      long heap1x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows)));
+      long heap10x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows * 10)));
+      result.put("heap_rows_1x", heapRows);
+      result.put("peak_live_heap_mb_1x", round(heap1x / 1e6));
+      result.put("peak_live_heap_mb_10x", round(heap10x / 1e6));
+      result.put("heap_ratio_10x", round((double) heap10x / heap1x));
+    }
+
+    Path model = Fixtures.miniLm();
+    SparkSession spark = localSpark();
+    double stageSeconds = 0;
+    double rawSeconds = 0;
+    try (RawOrtLoop loop = new RawOrtLoop(model, MAX_LENGTH)) {
+      // warm-up: model load, JIT, ORT's first-run allocations, for both
+      stageSeconds(spark, model, 0, 1_000, true);
+      loop.seconds(0, 1_000, PARTITIONS, BATCH, window);
+      for (int c = 0; c < chunks; c++) {
+        long from = rows * c / chunks;
+        long to = rows * (c + 1) / chunks;
+        rawSeconds += loop.seconds(from, to, PARTITIONS, BATCH, window);
+        stageSeconds += stageSeconds(spark, model, from, to, true);
+      }
+    }
+    result.put("stage_rows_per_s", round(rows / stageSeconds));
+    result.put("raw_ort_rows_per_s", round(rows / rawSeconds));
+    result.put("ratio_vs_raw", round(rawSeconds / stageSeconds));
+    if (arrivalRows > 0) {
+      double sortedSeconds = stageSeconds(spark, model, 0, arrivalRows, true);
+      double arrivalSeconds = stageSeconds(spark, model, 0, arrivalRows, false);
+      result.put("arrival_rows", arrivalRows);
+      result.put("arrival_order_rows_per_s", round(arrivalRows / arrivalSeconds));
+      result.put("sorted_vs_arrival", round(arrivalSeconds / sortedSeconds));
+    }
+    result.put("model_loads", sessionLoadsOnExecutors(spark));
+    spark.stop();
+    System.out.println(new ObjectMapper().writeValueAsString(result));
+  }
+
+  static SparkSession localSpark() {
+    SparkSession spark = SparkSession.builder().master("local[" + PARTITIONS + "]").appName("bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  /** Seconds the FeatureExtractor stage takes over rows [from, to), written to the noop sink so every embedding is computed. */
+  static double stageSeconds(SparkSession spark, Path model, long from, long to, boolean sortByLength) {
+    FeatureExtractor stage = new FeatureExtractor().setModelPath(model.toString())
+        .setInputCol("text").setOutputCol("embedding").setPooling("mean").setNormalize(true)
+        .setBatchSize(BATCH).setSortByLength(sortByLength);
+    long started = System.nanoTime();
+    stage.transform(sentences(spark, from, to)).write().format("noop").mode("overwrite").save();
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  /** Generated on the executors: the driver holds no rows, so heap reflects the stage alone. */
+  static Dataset<Row> sentences(SparkSession spark, long from, long to) {
+    return spark.range(from, to, 1, PARTITIONS)
+        .map((MapFunction<Long, String>) Sentences::sentence, Encoders.STRING()).toDF("text");
+  }
+
+  /** Session loads summed over the executor JVMs (with local[N], the driver's own JVM). */
+  static long sessionLoadsOnExecutors(SparkSession spark) {
+    List<String> perJvm = spark.range(0, PARTITIONS * 4L, 1, PARTITIONS * 4)
+        .mapPartitions((MapPartitionsFunction<Long, String>) ignored ->
+            List.of(SparkEnv.get().executorId() + "=" + ModelCache.loads("session")).iterator(), Encoders.STRING())
+        .distinct().collectAsList();
+    return perJvm.stream().mapToLong(s -> Long.parseLong(s.substring(s.indexOf('=') + 1))).sum();
+  }
+
+  /**
+   * The child JVM's part of heap_ratio_10x: peak live heap (see {@link LiveHeap}) while the stage
+   * embeds {@code rows} rows in a fresh local[2] JVM, after Spark and the model are loaded.
+   */
+  private static long peakLiveHeap(long rows) {
+    Path model = Fixtures.miniLm();
+    SparkSession spark = localSpark();
+    stageSeconds(spark, model, 0, 200, true); // Spark and the model are loaded before measuring
+    try (LiveHeap heap = LiveHeap.start()) {
+      stageSeconds(spark, model, 0, rows, true);
+      return heap.peakBytes();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static double round(double v) {
+    return Double.parseDouble(String.format(Locale.ROOT, "%.3f", v));
+  }
+}
