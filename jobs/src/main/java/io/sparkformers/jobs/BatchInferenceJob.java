@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -126,7 +127,11 @@ public final class BatchInferenceJob {
       long started = System.nanoTime();
       LOG.info("reading {} as {}", input, inputFormat);
       Dataset<Row> rows = inputFormat.read(spark, input);
-      if (!stage.isDefined(stage.inputCol())) stage.setInputCol(inputFormat.defaultInputCol());
+      // the stage's default column (text, image, audio) unless the input has none by that name
+      if (!stage.isSet(stage.inputCol())
+          && !(stage.isDefined(stage.inputCol()) && List.of(rows.columns()).contains(stage.getInputCol()))) {
+        stage.setInputCol(inputFormat.defaultInputCol());
+      }
       Dataset<Row> predicted = transform(stage, rows);
       LOG.info("{} with {} on column {}, writing {} to {}", task, model, stage.getInputCol(), outputFormat, output);
       // the one action: the stage's counters are complete once the write returns

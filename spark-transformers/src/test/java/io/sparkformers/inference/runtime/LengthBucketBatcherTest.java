@@ -130,7 +130,7 @@ class LengthBucketBatcherTest {
     items.add(null);
     items.add(4);
     InferenceMetrics m = new InferenceMetrics();
-    List<Outcome<Integer, Integer>> out = run(items, new EchoPipeline(-1), LengthBucketBatcher.Settings.of(4, 0), m);
+    List<Outcome<Integer, Integer>> out = run(items, new EchoPipeline(-1), LengthBucketBatcher.Settings.of(4, 0, true), m);
     assertTrue(out.get(0).error().contains("null"));
     assertEquals(4, out.get(1).output());
     assertEquals(2, m.rows.get());
