@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Benchmark: bash jobs/bench.sh text [-Dbench.rows=N] [-Donnxruntime.version=X]
-#   Builds the spark-transformers test classes, then runs io.sparkformers.bench.TextBench on the
+# Benchmark: bash jobs/bench.sh text|vision|audio [-Dbench.rows=N] [-Donnxruntime.version=X]
+#   Builds the spark-transformers test classes, then runs io.sparkformers.bench.<Task>Bench on the
 #   test class path (the model comes from the langchain4j test dependency). -Donnxruntime.version
 #   picks the ONNX Runtime jar; other -D options go to the benchmark JVM. Logs go to
 #   spark-transformers/target/bench.log; stdout ends with one JSON line.
 set -euo pipefail
 task=${1:-}
-if [[ "$task" != "text" ]]; then
-  echo "usage: bash jobs/bench.sh text [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
-  exit 2
-fi
+case "$task" in
+  text) main=TextBench ;;
+  vision) main=VisionBench ;;
+  audio) main=AudioBench ;;
+  *) echo "usage: bash jobs/bench.sh text|vision|audio [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
+     exit 2 ;;
+esac
 shift
 cd "$(dirname "$0")/../spark-transformers"
 
@@ -31,4 +34,4 @@ flags=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=spark.module.fl
 # shellcheck disable=SC2086 # the module flags are a list of separate options
 java -Xmx2g $flags "${jvm_opts[@]}" \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  io.sparkformers.bench.TextBench "$task" 2>target/bench.log
+  "io.sparkformers.bench.$main" "$task" 2>target/bench.log
