@@ -1,9 +1,12 @@
 package io.sparkformers.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.ml.NullableIntParam;
+import io.sparkformers.ml.ObjectDetector;
+import io.sparkformers.ml.SpeechRecognizer;
 import io.sparkformers.ml.TextClassifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,5 +44,17 @@ class StageOptionsTest {
     StageOptions.set(stage, "normalize", "true");
     assertEquals("cls", stage.$(stage.pooling()));
     assertEquals(true, stage.$(stage.normalize()));
+  }
+
+  @Test
+  void numbersReadAsPythonReadsThem() {
+    ObjectDetector detector = new ObjectDetector();
+    StageOptions.set(detector, "threshold", "0");
+    assertEquals(0.0, (double) detector.$(detector.threshold()));
+    SpeechRecognizer asr = new SpeechRecognizer();
+    StageOptions.set(asr, "stride_length_s", "0.25");
+    assertArrayEquals(new double[] {0.25}, asr.$(asr.strideLengthS()));
+    StageOptions.set(asr, "stride_length_s", "[0.3,0.2]");
+    assertArrayEquals(new double[] {0.3, 0.2}, asr.$(asr.strideLengthS()));
   }
 }
