@@ -8,7 +8,6 @@ import io.sparkformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapFunction;
@@ -65,9 +64,9 @@ public final class TextBench {
       long heap1x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows)));
       long heap10x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows * 10)));
       result.put("heap_rows_1x", heapRows);
-      result.put("peak_live_heap_mb_1x", round(heap1x / 1e6));
-      result.put("peak_live_heap_mb_10x", round(heap10x / 1e6));
-      result.put("heap_ratio_10x", round((double) heap10x / heap1x));
+      result.put("peak_live_heap_mb_1x", Bench.round(heap1x / 1e6));
+      result.put("peak_live_heap_mb_10x", Bench.round(heap10x / 1e6));
+      result.put("heap_ratio_10x", Bench.round((double) heap10x / heap1x));
     }
 
     Path model = Fixtures.miniLm();
@@ -85,15 +84,15 @@ public final class TextBench {
         stageSeconds += stageSeconds(spark, model, from, to, true);
       }
     }
-    result.put("stage_rows_per_s", round(rows / stageSeconds));
-    result.put("raw_ort_rows_per_s", round(rows / rawSeconds));
-    result.put("ratio_vs_raw", round(rawSeconds / stageSeconds));
+    result.put("stage_rows_per_s", Bench.round(rows / stageSeconds));
+    result.put("raw_ort_rows_per_s", Bench.round(rows / rawSeconds));
+    result.put("ratio_vs_raw", Bench.round(rawSeconds / stageSeconds));
     if (arrivalRows > 0) {
       double sortedSeconds = stageSeconds(spark, model, 0, arrivalRows, true);
       double arrivalSeconds = stageSeconds(spark, model, 0, arrivalRows, false);
       result.put("arrival_rows", arrivalRows);
-      result.put("arrival_order_rows_per_s", round(arrivalRows / arrivalSeconds));
-      result.put("sorted_vs_arrival", round(arrivalSeconds / sortedSeconds));
+      result.put("arrival_order_rows_per_s", Bench.round(arrivalRows / arrivalSeconds));
+      result.put("sorted_vs_arrival", Bench.round(arrivalSeconds / sortedSeconds));
     }
     result.put("model_loads", sessionLoadsOnExecutors(spark));
     spark.stop();
@@ -150,7 +149,4 @@ public final class TextBench {
     }
   }
 
-  private static double round(double v) {
-    return Double.parseDouble(String.format(Locale.ROOT, "%.3f", v));
-  }
 }
