@@ -1,7 +1,8 @@
 package io.sparkformers.bench;
 
 import java.lang.management.ManagementFactory;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Peak live heap over a stretch of work, sampled by a full collection every half second. Heap in
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LiveHeap implements AutoCloseable {
   private static final long PERIOD_MS = 500;
-  private final AtomicLong peak = new AtomicLong();
+  private final List<Long> samples = new ArrayList<>();
   private final Thread sampler;
   private volatile boolean running = true;
 
@@ -35,15 +36,29 @@ final class LiveHeap implements AutoCloseable {
     return heap;
   }
 
-  private void sample() {
+  private synchronized void sample() {
     System.gc();
-    peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+    samples.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
   }
 
   /** Peak live bytes since {@link #start}, including a sample now. */
   long peakBytes() {
     sample();
-    return peak.get();
+    return sorted().get(samples.size() - 1);
+  }
+
+  /**
+   * Median live bytes: the working set most of the time. The peak of a longer run is the larger of
+   * more samples, so it grows with run length even when memory is bounded; the median does not.
+   */
+  long medianBytes() {
+    return sorted().get(samples.size() / 2);
+  }
+
+  private synchronized List<Long> sorted() {
+    List<Long> copy = new ArrayList<>(samples);
+    copy.sort(null);
+    return copy;
   }
 
   @Override

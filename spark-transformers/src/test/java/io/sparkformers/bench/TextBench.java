@@ -25,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
  * <p>Raw and stage alternate over the same chunks of rows (bench.chunks, 4 of 5,000 by default), so a
  * slow minute on a shared machine hits both; each figure is its total rows over its total time.
  * Arrival order is measured on the first bench.arrivalRows rows (2,000: padded batches are slow)
- * right after length-sorted batching on the same rows. Heap: see {@link #peakLiveHeap}.
+ * right after length-sorted batching on the same rows. Heap: see {@link #liveHeap}.
  *
  * <p>System properties: bench.rows (20000), bench.chunks (4), bench.arrivalRows (2000),
  * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM). 0 skips
@@ -41,7 +41,7 @@ public final class TextBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 2 && args[0].equals("heap")) {
-      System.out.println(peakLiveHeap(Long.parseLong(args[1])));
+      System.out.println(liveHeap(Long.parseLong(args[1])));
       return;
     }
     if (args.length != 1 || !args[0].equals("text")) {
@@ -61,12 +61,19 @@ public final class TextBench {
 
     if (heapRows > 0) {
       // first, in fresh JVMs, so they do not share the machine with the throughput runs
-      long heap1x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows)));
-      long heap10x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows * 10)));
+      String[] heap1x = ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows)).split(" ");
+      String[] heap10x = ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows * 10)).split(" ");
+      double peak1x = Double.parseDouble(heap1x[0]);
+      double peak10x = Double.parseDouble(heap10x[0]);
+      double median1x = Double.parseDouble(heap1x[1]);
+      double median10x = Double.parseDouble(heap10x[1]);
       result.put("heap_rows_1x", heapRows);
-      result.put("peak_live_heap_mb_1x", Bench.round(heap1x / 1e6));
-      result.put("peak_live_heap_mb_10x", Bench.round(heap10x / 1e6));
-      result.put("heap_ratio_10x", Bench.round((double) heap10x / heap1x));
+      result.put("peak_live_heap_mb_1x", Bench.round(peak1x / 1e6));
+      result.put("peak_live_heap_mb_10x", Bench.round(peak10x / 1e6));
+      result.put("heap_ratio_10x", Bench.round(peak10x / peak1x));
+      result.put("median_live_heap_mb_1x", Bench.round(median1x / 1e6));
+      result.put("median_live_heap_mb_10x", Bench.round(median10x / 1e6));
+      result.put("median_heap_ratio_10x", Bench.round(median10x / median1x));
     }
 
     Path model = Fixtures.miniLm();
@@ -137,13 +144,14 @@ public final class TextBench {
    * The child JVM's part of heap_ratio_10x: peak live heap (see {@link LiveHeap}) while the stage
    * embeds {@code rows} rows in a fresh local[2] JVM, after Spark and the model are loaded.
    */
-  private static long peakLiveHeap(long rows) {
+  /** "peak median" live heap bytes. */
+  private static String liveHeap(long rows) {
     Path model = Fixtures.miniLm();
     SparkSession spark = localSpark();
     stageSeconds(spark, model, 0, 200, true); // Spark and the model are loaded before measuring
     try (LiveHeap heap = LiveHeap.start()) {
       stageSeconds(spark, model, 0, rows, true);
-      return heap.peakBytes();
+      return heap.peakBytes() + " " + heap.medianBytes();
     } finally {
       spark.stop();
     }
