@@ -100,6 +100,12 @@ public final class TextBench {
       result.put("arrival_rows", arrivalRows);
       result.put("arrival_order_rows_per_s", Bench.round(arrivalRows / arrivalSeconds));
       result.put("sorted_vs_arrival", Bench.round(arrivalSeconds / sortedSeconds));
+      String djlClassPath = System.getProperty("bench.djl.classpath");
+      if (djlClassPath != null) {
+        double djl = DjlPeer.rowsPerSecond(djlClassPath, model, arrivalRows);
+        result.put("djl_rows_per_s", Bench.round(djl));
+        result.put("ratio_vs_djl", Bench.round(arrivalRows / sortedSeconds / djl));
+      }
     }
     result.put("model_loads", sessionLoadsOnExecutors(spark));
     spark.stop();
