@@ -50,10 +50,6 @@ public final class Tensor {
     return Math.toIntExact(shape[axis < 0 ? shape.length + axis : axis]);
   }
 
-  public int rank() {
-    return shape.length;
-  }
-
   public float[] floats() {
     return (float[]) cast(Type.FLOAT32);
   }

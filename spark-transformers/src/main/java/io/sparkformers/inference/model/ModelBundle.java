@@ -85,10 +85,6 @@ public final class ModelBundle {
     return optionalJson("preprocessor_config.json");
   }
 
-  public Optional<JsonNode> generationConfig() {
-    return optionalJson("generation_config.json");
-  }
-
   /**
    * The graph {@code name} in the variant {@code dtype} (transformers.js file names): fp32 is
    * {@code name.onnx}, q8/quantized {@code name_quantized.onnx}, fp16, int8, uint8, q4, q4f16, bnb4

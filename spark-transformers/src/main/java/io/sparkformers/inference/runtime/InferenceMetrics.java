@@ -19,15 +19,6 @@ public final class InferenceMetrics {
     return padded == 0 ? 0 : 1.0 - (double) realCost.get() / padded;
   }
 
-  public void addTo(InferenceMetrics total) {
-    total.rows.addAndGet(rows.get());
-    total.failedRows.addAndGet(failedRows.get());
-    total.batches.addAndGet(batches.get());
-    total.realCost.addAndGet(realCost.get());
-    total.paddedCost.addAndGet(paddedCost.get());
-    total.forwardNanos.addAndGet(forwardNanos.get());
-  }
-
   @Override
   public String toString() {
     double forwardS = forwardNanos.get() / 1e9;

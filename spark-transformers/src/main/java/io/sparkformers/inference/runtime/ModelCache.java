@@ -42,29 +42,10 @@ public final class ModelCache {
       }
       return value;
     }
-
-    synchronized T peek() {
-      return value;
-    }
   }
 
   /** Loads of this kind performed by this JVM since it started. */
   public static long loads(String kind) {
     return LOADS.getOrDefault(kind, 0L);
-  }
-
-  /** Drops every cached model and closes those that hold native resources. */
-  public static void clear() {
-    LOADED.values().forEach(slot -> {
-      Object v = ((Loaded<?>) slot).peek();
-      if (v instanceof AutoCloseable) {
-        try {
-          ((AutoCloseable) v).close();
-        } catch (Exception e) {
-          LOG.warn("closing {} failed", v, e);
-        }
-      }
-    });
-    LOADED.clear();
   }
 }
