@@ -4,11 +4,12 @@ import io.sparkformers.ml.InferenceStage;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 
 /**
  * {@code --option k=v}: sets a stage Param by its Hugging Face argument name (top_k sets topK,
- * aggregation_strategy sets aggregationStrategy), the value read as that Param's JSON (5, true, null).
+ * aggregation_strategy sets aggregationStrategy), the value read as that Param's JSON (5, true, null, 0.5).
  */
 final class StageOptions {
   private StageOptions() {}
@@ -51,6 +52,8 @@ final class StageOptions {
    */
   private static Object decode(Param<Object> param, String value) {
     if (param.getClass() == Param.class && !value.startsWith("\"")) return value;
+    // json4s reads 0 as an integer, which DoubleParam's decoder rejects: threshold=0 means 0.0
+    if (param instanceof DoubleParam && value.matches("-?\\d+")) return Double.valueOf(value);
     return param.jsonDecode(value);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.ml.NullableIntParam;
+import io.sparkformers.ml.ObjectDetector;
 import io.sparkformers.ml.TextClassifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,5 +42,14 @@ class StageOptionsTest {
     StageOptions.set(stage, "normalize", "true");
     assertEquals("cls", stage.$(stage.pooling()));
     assertEquals(true, stage.$(stage.normalize()));
+  }
+
+  @Test
+  void aWholeNumberIsADouble() {
+    ObjectDetector stage = new ObjectDetector();
+    StageOptions.set(stage, "threshold", "0");
+    assertEquals(0.0, stage.$(stage.threshold()));
+    StageOptions.set(stage, "threshold", "0.25");
+    assertEquals(0.25, stage.$(stage.threshold()));
   }
 }
