@@ -1,0 +1,123 @@
+package io.sparkformers.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkformers.inference.engine.Tensor;
+import io.sparkformers.inference.task.vision.ImageClassificationPipeline;
+import io.sparkformers.inference.vision.ImageBatch;
+import io.sparkformers.inference.vision.ImageDecoder;
+import io.sparkformers.inference.vision.ImageInput;
+import io.sparkformers.inference.vision.ProcessedImage;
+import io.sparkformers.ml.ImageClassifier;
+import io.sparkformers.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bash jobs/bench.sh vision}: the ImageClassifier stage (ViT fixture, batch 32) over a folder
+ * of generated PNG and JPEG files of mixed sizes read as binaryFile on local[2], written to the noop
+ * sink, against {@link RawImageLoop} on the same images already pre-processed. The stage decodes
+ * and pre-processes as well, so the JSON also gives the time that takes, single-threaded, over the
+ * same images: its share of the stage's thread time, and the best ratio a stage that does not
+ * overlap pre-processing with the forward pass could reach. Prints one JSON line last.
+ *
+ * <p>System properties: bench.rows (3000 images), bench.rounds (2: raw and stage alternate, after
+ * one warm-up of each, so a slow spell on a shared machine hits both).
+ */
+public final class VisionBench {
+  private static final int BATCH = 32;
+  private static final int THREADS = 2;
+  private static final String FIXTURE = "image-classification-vit";
+
+  private VisionBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1 || !args[0].equals("vision")) throw new IllegalArgumentException("usage: VisionBench vision");
+    int rows = Integer.getInteger("bench.rows", 3_000);
+    int rounds = Integer.getInteger("bench.rounds", 2);
+    Path model = Fixtures.model(FIXTURE);
+    List<Path> files = BenchImages.folder(Paths.get("target", "bench-images", Integer.toString(rows)), rows);
+
+    // pre-processing as the stage's pipeline does it, one thread, file reads not counted
+    ImageClassificationPipeline pipeline = new ImageClassificationPipeline(Fixtures.open(model), new ImageDecoder(),
+        new ImageClassificationPipeline.Settings(5, null));
+    List<ProcessedImage> processed = new ArrayList<>(rows);
+    long preprocessNanos = 0;
+    for (Path file : files) {
+      byte[] bytes = Files.readAllBytes(file);
+      long started = System.nanoTime();
+      processed.add(pipeline.preprocess(new ImageInput.Encoded(bytes)));
+      preprocessNanos += System.nanoTime() - started;
+    }
+    double preprocessSeconds = preprocessNanos / 1e9;
+    List<float[]> batches = new ArrayList<>();
+    List<long[]> shapes = new ArrayList<>();
+    for (int b = 0; b < rows; b += BATCH) {
+      Tensor pixels = ImageBatch.stack(processed.subList(b, Math.min(b + BATCH, rows))).get(ImageBatch.PIXEL_VALUES);
+      batches.add(pixels.floats());
+      shapes.add(pixels.shape());
+    }
+    processed.clear();
+
+    SparkSession spark = TextBench.localSpark();
+    String folder = files.get(0).getParent().toAbsolutePath().toString();
+    double stageSeconds = 0;
+    double rawSeconds = 0;
+    int partitions;
+    try (RawImageLoop raw = new RawImageLoop(model.resolve("onnx").resolve("model.onnx"))) {
+      partitions = images(spark, folder).rdd().getNumPartitions();
+      stageSeconds(spark, model, folder); // warm-up: model load, JIT, ORT's first-run allocations
+      raw.seconds(batches, shapes, THREADS);
+      for (int r = 0; r < rounds; r++) {
+        rawSeconds += raw.seconds(batches, shapes, THREADS);
+        stageSeconds += stageSeconds(spark, model, folder);
+      }
+    }
+    spark.stop();
+
+    long images = (long) rows * rounds;
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("task", "image-classification");
+    result.put("model", FIXTURE);
+    result.put("images", rows);
+    result.put("sides_px", BenchImages.MIN_SIDE + "-" + BenchImages.MAX_SIDE);
+    result.put("formats", "png+jpeg");
+    result.put("partitions", partitions);
+    result.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+    result.put("stage_images_per_s", round(images / stageSeconds));
+    result.put("raw_ort_images_per_s", round(images / rawSeconds));
+    result.put("ratio_vs_raw", round(rawSeconds / stageSeconds));
+    result.put("preprocess_images_per_s_1thread", round(rows / preprocessSeconds));
+    // the stage's thread time is THREADS x its wall time; pre-processing's is measured on one thread
+    double preprocessPerRound = preprocessSeconds;
+    double stagePerRound = stageSeconds / rounds;
+    result.put("preprocess_share_of_stage", round(preprocessPerRound / (THREADS * stagePerRound)));
+    double rawPerRound = rawSeconds / rounds;
+    result.put("ratio_ceiling_without_overlap", round(rawPerRound / (rawPerRound + preprocessPerRound / THREADS)));
+    System.out.println(new ObjectMapper().writeValueAsString(result));
+  }
+
+  private static Dataset<Row> images(SparkSession spark, String folder) {
+    return spark.read().format("binaryFile").load(folder);
+  }
+
+  /** Seconds the ImageClassifier stage takes over the folder, written to the noop sink so every image is classified. */
+  private static double stageSeconds(SparkSession spark, Path model, String folder) {
+    ImageClassifier stage = new ImageClassifier().setModelPath(model.toString())
+        .setInputCol("content").setOutputCol("labels").setBatchSize(BATCH);
+    long started = System.nanoTime();
+    stage.transform(images(spark, folder)).write().format("noop").mode("overwrite").save();
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
