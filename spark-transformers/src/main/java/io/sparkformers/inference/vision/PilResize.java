@@ -32,15 +32,14 @@ public final class PilResize {
     return out;
   }
 
-  /** Per output pixel: first source index, tap count, and fixed-point weights (Pillow's precompute_coeffs). */
-  private record Coefficients(int[] first, int[] count, int[][] weights) {}
+  /** Per output pixel: first source index and fixed-point weights, one per tap (Pillow's precompute_coeffs). */
+  private record Coefficients(int[] first, int[][] weights) {}
 
   private static Coefficients coefficients(int inSize, int outSize, Resampling filter) {
     double scale = (double) inSize / outSize;
     double filterScale = Math.max(scale, 1.0);
     double support = filter.support() * filterScale;
     int[] first = new int[outSize];
-    int[] count = new int[outSize];
     int[][] weights = new int[outSize][];
     for (int xx = 0; xx < outSize; xx++) {
       double center = (xx + 0.5) * scale;
@@ -60,52 +59,62 @@ public final class PilResize {
         fixed[x] = w < 0 ? (int) (-0.5 + w * (1 << PRECISION_BITS)) : (int) (0.5 + w * (1 << PRECISION_BITS));
       }
       first[xx] = xmin;
-      count[xx] = xmax;
       weights[xx] = fixed;
     }
-    return new Coefficients(first, count, weights);
+    return new Coefficients(first, weights);
   }
 
+  /**
+   * The three channels of an output pixel accumulate in one pass over the taps, as Pillow's
+   * ImagingResampleHorizontal_8bpc does: each source pixel is read once, not once per channel.
+   */
   private static RgbImage horizontal(RgbImage in, int outWidth, Coefficients c) {
     int h = in.height();
     int inWidth = in.width();
     byte[] src = in.pixels();
     byte[] dst = new byte[3 * outWidth * h];
+    int o = 0;
     for (int y = 0; y < h; y++) {
       int row = y * inWidth;
       for (int xx = 0; xx < outWidth; xx++) {
         int[] k = c.weights()[xx];
-        int xmin = c.first()[xx];
-        for (int ch = 0; ch < 3; ch++) {
-          int ss = 1 << (PRECISION_BITS - 1);
-          for (int x = 0; x < c.count()[xx]; x++) {
-            ss += (src[(row + xmin + x) * 3 + ch] & 0xFF) * k[x];
-          }
-          dst[(y * outWidth + xx) * 3 + ch] = clip8(ss);
+        int i = (row + c.first()[xx]) * 3;
+        int ss0 = 1 << (PRECISION_BITS - 1);
+        int ss1 = ss0;
+        int ss2 = ss0;
+        for (int x = 0; x < k.length; x++, i += 3) {
+          ss0 += (src[i] & 0xFF) * k[x];
+          ss1 += (src[i + 1] & 0xFF) * k[x];
+          ss2 += (src[i + 2] & 0xFF) * k[x];
         }
+        dst[o++] = clip8(ss0);
+        dst[o++] = clip8(ss1);
+        dst[o++] = clip8(ss2);
       }
     }
     return new RgbImage(outWidth, h, dst);
   }
 
+  /** Per output row, the taps walk whole source rows in memory order (Pillow's ImagingResampleVertical_8bpc, by row). */
   private static RgbImage vertical(RgbImage in, int outHeight, Coefficients c) {
-    int w = in.width();
+    int stride = 3 * in.width();
     byte[] src = in.pixels();
-    byte[] dst = new byte[3 * w * outHeight];
+    byte[] dst = new byte[stride * outHeight];
+    int[] sums = new int[stride];
     for (int yy = 0; yy < outHeight; yy++) {
       int[] k = c.weights()[yy];
-      int ymin = c.first()[yy];
-      for (int x = 0; x < w; x++) {
-        for (int ch = 0; ch < 3; ch++) {
-          int ss = 1 << (PRECISION_BITS - 1);
-          for (int y = 0; y < c.count()[yy]; y++) {
-            ss += (src[((ymin + y) * w + x) * 3 + ch] & 0xFF) * k[y];
-          }
-          dst[(yy * w + x) * 3 + ch] = clip8(ss);
+      java.util.Arrays.fill(sums, 1 << (PRECISION_BITS - 1));
+      for (int y = 0, i = c.first()[yy] * stride; y < k.length; y++, i += stride) {
+        int weight = k[y];
+        for (int x = 0; x < stride; x++) {
+          sums[x] += (src[i + x] & 0xFF) * weight;
         }
       }
+      for (int x = 0, o = yy * stride; x < stride; x++) {
+        dst[o + x] = clip8(sums[x]);
+      }
     }
-    return new RgbImage(w, outHeight, dst);
+    return new RgbImage(in.width(), outHeight, dst);
   }
 
   private static byte clip8(int fixed) {
