@@ -6,12 +6,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The forward-pass ceiling of the ImageClassifier stage: already pre-processed, already stacked
@@ -31,22 +27,8 @@ final class RawImageLoop implements AutoCloseable {
 
   /** Runs every batch ([n, 3, h, w] data with its shape) on {@code threads} threads, a contiguous share each; returns seconds. */
   double seconds(List<float[]> batches, List<long[]> shapes, int threads) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      long started = System.nanoTime();
-      List<Future<Double>> shares = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int first = batches.size() * t / threads;
-        int end = batches.size() * (t + 1) / threads;
-        shares.add(pool.submit(() -> run(batches.subList(first, end), shapes.subList(first, end))));
-      }
-      double checksum = 0;
-      for (Future<Double> f : shares) checksum += f.get();
-      if (Double.isNaN(checksum)) throw new IllegalStateException("NaN logits");
-      return (System.nanoTime() - started) / 1e9;
-    } finally {
-      pool.shutdown();
-    }
+    return ThreadShares.seconds(0, batches.size(), threads,
+        (first, end) -> run(batches.subList((int) first, (int) end), shapes.subList((int) first, (int) end)));
   }
 
   private double run(List<float[]> batches, List<long[]> shapes) throws OrtException {

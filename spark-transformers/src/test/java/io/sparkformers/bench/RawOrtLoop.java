@@ -16,9 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The FeatureExtractor stage's work written as a plain loop over ONNX Runtime and DJL, none of our
@@ -49,23 +46,7 @@ final class RawOrtLoop implements AutoCloseable {
 
   /** Embeds sentences [from, to) on {@code threads} threads, a contiguous share each, as Spark's range partitions them; returns seconds. */
   double seconds(long from, long to, int threads, int batchSize, int window) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      long started = System.nanoTime();
-      List<Future<Double>> shares = new ArrayList<>();
-      long rows = to - from;
-      for (int t = 0; t < threads; t++) {
-        long first = from + rows * t / threads;
-        long end = from + rows * (t + 1) / threads;
-        shares.add(pool.submit(() -> embed(first, end, batchSize, window)));
-      }
-      double checksum = 0;
-      for (Future<Double> f : shares) checksum += f.get();
-      if (Double.isNaN(checksum)) throw new IllegalStateException("NaN embedding");
-      return (System.nanoTime() - started) / 1e9;
-    } finally {
-      pool.shutdown();
-    }
+    return ThreadShares.seconds(from, to, threads, (first, end) -> embed(first, end, batchSize, window));
   }
 
   /** Embeds rows [from, to) a window at a time, as LengthBucketBatcher does; returns a checksum. */
