@@ -5,6 +5,8 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 
 /**
@@ -23,6 +25,9 @@ final class RgbConversion {
     byte[] out = new byte[3 * w * h];
     if (cm instanceof ComponentColorModel) {
       int space = cm.getColorSpace().getType();
+      if (space == ColorSpace.TYPE_RGB && interleavedBytes(image.getRaster(), out)) {
+        return new RgbImage(w, h, out);
+      }
       if (space == ColorSpace.TYPE_GRAY || space == ColorSpace.TYPE_RGB || space == ColorSpace.TYPE_CMYK) {
         components(image.getRaster(), cm, space, out);
         return new RgbImage(w, h, out);
@@ -41,6 +46,34 @@ final class RgbConversion {
       }
     }
     return new RgbImage(w, h, out);
+  }
+
+  /**
+   * 8-bit RGB(A) or BGR(A) samples interleaved in one byte array, as the JPEG and PNG readers decode
+   * most images: copied straight from the array, which is the same values {@link #components} reads
+   * through {@code getPixels} an int per sample (a fifth of the pre-processing time in a profile).
+   * False, writing nothing, for any other layout.
+   */
+  private static boolean interleavedBytes(Raster raster, byte[] out) {
+    if (!(raster.getSampleModel() instanceof PixelInterleavedSampleModel model)
+        || !(raster.getDataBuffer() instanceof DataBufferByte buffer)
+        || buffer.getNumBanks() != 1 || raster.getNumBands() < 3
+        || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+      return false;
+    }
+    byte[] data = buffer.getData();
+    int[] bands = model.getBandOffsets();
+    int stride = model.getPixelStride();
+    int w = raster.getWidth();
+    for (int y = 0, o = 0; y < raster.getHeight(); y++) {
+      int p = buffer.getOffset() + y * model.getScanlineStride();
+      for (int x = 0; x < w; x++, p += stride) {
+        out[o++] = data[p + bands[0]];
+        out[o++] = data[p + bands[1]];
+        out[o++] = data[p + bands[2]];
+      }
+    }
+    return true;
   }
 
   private static void components(Raster raster, ColorModel cm, int space, byte[] out) {
