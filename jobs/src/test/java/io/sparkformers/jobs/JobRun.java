@@ -1,5 +1,7 @@
 package io.sparkformers.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,11 +17,13 @@ import org.apache.spark.sql.SparkSession;
 
 /** One run of the job in this JVM: its exit code, stdout and stderr. */
 record JobRun(int exitCode, String out, String err) {
+  /** The library's test fixtures, read in place (tests run in the module folder). */
   static final Path FIXTURES = Paths.get("..", "spark-transformers", "src", "test", "resources", "fixtures");
   static final Path TEXT_CLASSIFIER = FIXTURES.resolve("text-classification-bert");
   /** Assembled by the build (generate-resources) before the tests run. */
   static final Path MINILM = Paths.get("target", "models", "all-MiniLM-L6-v2");
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static SparkSession spark;
 
   /**
@@ -63,6 +67,14 @@ record JobRun(int exitCode, String out, String err) {
 
   long count(String field) {
     return Long.parseLong(summary().get(field));
+  }
+
+  static JsonNode json(Path file) {
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static Path write(Path file, String content) {

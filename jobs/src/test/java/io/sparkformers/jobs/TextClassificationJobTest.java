@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The job reproduces transformers' text-classification pipeline on the tiny BERT fixture. */
 class TextClassificationJobTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final JsonNode golden = read(JobRun.TEXT_CLASSIFIER.resolve("golden.json"));
+  private final JsonNode golden = JobRun.json(JobRun.TEXT_CLASSIFIER.resolve("golden.json"));
 
   @TempDir
   Path dir;
@@ -68,14 +66,6 @@ class TextClassificationJobTest {
     for (int k = 0; k < labels.size(); k++) {
       assertEquals(expected.get(k).get("label").asText(), labels.get(k).getString(0));
       assertEquals(expected.get(k).get("score").floatValue(), labels.get(k).getFloat(1), 1e-4);
-    }
-  }
-
-  private static JsonNode read(Path file) {
-    try {
-      return JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

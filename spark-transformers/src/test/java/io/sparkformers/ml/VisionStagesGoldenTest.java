@@ -3,13 +3,15 @@ package io.sparkformers.ml;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.sparkformers.testing.VisionGoldens.assertDepth;
+import static io.sparkformers.testing.VisionGoldens.assertDetections;
+import static io.sparkformers.testing.VisionGoldens.assertLabelScores;
+import static io.sparkformers.testing.VisionGoldens.assertSegments;
+import static io.sparkformers.testing.VisionGoldens.imageName;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.model.ModelBundle;
 import io.sparkformers.testing.Fixtures;
-import io.sparkformers.testing.GrayImages;
 import io.sparkformers.testing.LocalSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,10 +65,6 @@ class VisionStagesGoldenTest {
     return rows;
   }
 
-  private static String name(JsonNode goldenCase) {
-    return Path.of(goldenCase.get("image").asText()).getFileName().toString();
-  }
-
   private static JsonNode cases(String fixture) {
     JsonNode cases = Fixtures.golden(fixture, "golden.json").get("cases");
     assertEquals(3, cases.size());
@@ -89,18 +87,10 @@ class VisionStagesGoldenTest {
       ImageClassifier top2 = new ImageClassifier().setModelPath(model(fixture)).setOutputCol("top2").setTopK(2);
       Map<String, Row> out = byName(top2.transform(top5.transform(images(form))));
       for (JsonNode c : cases(fixture)) {
-        Row row = out.get(name(c));
-        assertLabelScores(c.get("pipeline"), row.getList(2));
-        assertLabelScores(c.get("pipeline_top_k_2"), row.getList(3));
+        Row row = out.get(imageName(c));
+        assertLabelScores(c.get("pipeline"), row.getList(2), imageName(c));
+        assertLabelScores(c.get("pipeline_top_k_2"), row.getList(3), imageName(c));
       }
-    }
-  }
-
-  private static void assertLabelScores(JsonNode expected, List<Row> actual) {
-    assertEquals(expected.size(), actual.size());
-    for (int k = 0; k < actual.size(); k++) {
-      assertEquals(expected.get(k).get("label").asText(), actual.get(k).getString(0));
-      assertEquals(expected.get(k).get("score").floatValue(), actual.get(k).getFloat(1), 1e-4);
     }
   }
 
@@ -111,19 +101,7 @@ class VisionStagesGoldenTest {
     ObjectDetector stage = new ObjectDetector().setModelPath(model(fixture)).setThreshold(0).setOutputCol("objects");
     Map<String, Row> out = byName(stage.transform(images(form)));
     for (JsonNode c : cases(fixture)) {
-      JsonNode expected = c.get("pipeline_threshold0");
-      List<Row> detections = out.get(name(c)).getList(2);
-      assertEquals(expected.size(), detections.size(), name(c));
-      for (int k = 0; k < detections.size(); k++) {
-        JsonNode want = expected.get(k);
-        Row got = detections.get(k);
-        assertEquals(want.get("label").asText(), got.getAs("label"));
-        assertEquals(want.get("score").floatValue(), (float) got.getAs("score"), 1e-4);
-        Row box = got.getAs("box");
-        for (String side : List.of("xmin", "ymin", "xmax", "ymax")) {
-          assertEquals(want.get("box").get(side).asInt(), (int) box.getAs(side), 1, name(c) + " " + side);
-        }
-      }
+      assertDetections(c.get("pipeline_threshold0"), out.get(imageName(c)).getList(2), imageName(c));
     }
   }
 
@@ -135,7 +113,7 @@ class VisionStagesGoldenTest {
     Map<String, Row> out = byName(stage.transform(images(form)));
     for (JsonNode c : cases(fixture)) {
       assertSegments(c.get("pipeline_semantic"), c.get("segmentation_map"), null, labels(fixture),
-          out.get(name(c)).getList(2), name(c));
+          out.get(imageName(c)).getList(2), imageName(c));
     }
   }
 
@@ -150,33 +128,11 @@ class VisionStagesGoldenTest {
         .setThreshold(0).setMaskThreshold(0.3).setOverlapMaskAreaThreshold(0);
     Map<String, Row> out = byName(panoptic.transform(semantic.transform(images(form))));
     for (JsonNode c : cases(fixture)) {
-      Row row = out.get(name(c));
-      assertSegments(c.get("pipeline_semantic"), c.get("semantic_segmentation_map"), null, labels(fixture), row.getList(2), name(c));
+      Row row = out.get(imageName(c));
+      assertSegments(c.get("pipeline_semantic"), c.get("semantic_segmentation_map"), null, labels(fixture), row.getList(2), imageName(c));
       JsonNode reference = c.get("panoptic_threshold0_mask0.3_overlap0");
       assertSegments(c.get("pipeline_panoptic_threshold0_mask0.3_overlap0"), reference.get("segmentation"),
-          reference.get("segments_info"), labels(fixture), row.getList(3), name(c));
-    }
-  }
-
-  /**
-   * Labels and scores as the pipeline's; each mask against the reference map's pixels of its
-   * segment: label ids for semantic, segments_info ids for panoptic.
-   */
-  private static void assertSegments(JsonNode expected, JsonNode referenceMap, JsonNode segmentsInfo,
-      List<String> labels, List<Row> actual, String where) {
-    assertEquals(expected.size(), actual.size(), where);
-    for (int k = 0; k < actual.size(); k++) {
-      JsonNode want = expected.get(k);
-      Row got = actual.get(k);
-      assertEquals(want.get("label").asText(), got.getAs("label"), where);
-      if (want.get("score").isNull()) {
-        assertNull(got.getAs("score"), where);
-      } else {
-        assertEquals(want.get("score").floatValue(), (float) got.getAs("score"), 1e-4, where);
-      }
-      long id = segmentsInfo == null ? labels.indexOf(got.<String>getAs("label")) : segmentsInfo.get(k).get("id").asLong();
-      GrayImages.assertMaskMatches(want.get("mask"), GrayImages.fromMap(referenceMap, id), got.getAs("mask"),
-          where + " segment " + k);
+          reference.get("segments_info"), labels(fixture), row.getList(3), imageName(c));
     }
   }
 
@@ -187,20 +143,7 @@ class VisionStagesGoldenTest {
     DepthEstimator stage = new DepthEstimator().setModelPath(model(fixture)).setOutputCol("depth");
     Map<String, Row> out = byName(stage.transform(images(form)));
     for (JsonNode c : cases(fixture)) {
-      Row depth = out.get(name(c)).getStruct(2);
-      Row raw = depth.getStruct(0);
-      JsonNode expected = c.get("predicted_depth");
-      assertEquals(expected.get("shape").get(1).asInt(), raw.getInt(0), name(c));
-      assertEquals(expected.get("shape").get(2).asInt(), raw.getInt(1), name(c));
-      float[] want = Fixtures.floats(expected);
-      List<Float> got = raw.getList(2);
-      assertEquals(want.length, got.size());
-      for (int i = 0; i < want.length; i++) {
-        assertEquals(want[i], got.get(i), 1e-3 * Math.abs(want[i]), name(c) + " predicted_depth[" + i + "]");
-      }
-      JsonNode image = c.get("pipeline").get("depth_image");
-      GrayImages.assertDepthMatches(c.get("pipeline").get("depth_image_summary"), (byte[]) depth.get(1),
-          image.get("size_wh").get(0).asInt(), image.get("size_wh").get(1).asInt(), name(c));
+      assertDepth(c, out.get(imageName(c)).getStruct(2), imageName(c));
     }
   }
 }
