@@ -4,6 +4,7 @@ import io.sparkformers.ml.InferenceStage;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.Param;
 
 /**
@@ -48,9 +49,12 @@ final class StageOptions {
   /**
    * A plain Param holds a string in every stage, so the text is the value as typed
    * (aggregation_strategy=simple); typed Params (IntParam, BooleanParam, NullableIntParam) decode JSON.
+   * An array Param also takes one number, as the pipeline argument does (stride_length_s=0.25 or
+   * [0.3,0.2]).
    */
   private static Object decode(Param<Object> param, String value) {
     if (param.getClass() == Param.class && !value.startsWith("\"")) return value;
+    if (DoubleArrayParam.class.isInstance(param) && !value.strip().startsWith("[")) return param.jsonDecode("[" + value + "]");
     return param.jsonDecode(value);
   }
 

@@ -1,9 +1,11 @@
 package io.sparkformers.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.ml.NullableIntParam;
+import io.sparkformers.ml.SpeechRecognizer;
 import io.sparkformers.ml.TextClassifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,5 +43,14 @@ class StageOptionsTest {
     StageOptions.set(stage, "normalize", "true");
     assertEquals("cls", stage.$(stage.pooling()));
     assertEquals(true, stage.$(stage.normalize()));
+  }
+
+  @Test
+  void anArrayParamTakesOneNumberOrAList() {
+    SpeechRecognizer stage = new SpeechRecognizer();
+    StageOptions.set(stage, "stride_length_s", "0.25");
+    assertArrayEquals(new double[] {0.25}, stage.$(stage.strideLengthS()));
+    StageOptions.set(stage, "stride_length_s", "[0.3,0.2]");
+    assertArrayEquals(new double[] {0.3, 0.2}, stage.$(stage.strideLengthS()));
   }
 }
