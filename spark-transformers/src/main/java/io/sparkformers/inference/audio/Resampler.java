@@ -55,7 +55,8 @@ public final class Resampler {
   }
 
   public static float[] resample(float[] samples, int origRate, int newRate) {
-    return origRate == newRate ? samples.clone() : new Resampler(origRate, newRate).apply(samples);
+    // no copy when the rates match: callers read the result and write only to new arrays
+    return origRate == newRate ? samples : new Resampler(origRate, newRate).apply(samples);
   }
 
   public float[] apply(float[] samples) {

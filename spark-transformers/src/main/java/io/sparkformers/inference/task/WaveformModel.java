@@ -29,6 +29,8 @@ final class WaveformModel {
   /** INT64 [rows]: the logit frames of each row's own, before the batch's rows were stacked. */
   static final String FRAMES = "frames";
   private static final String ROW_LENGTHS = "row_lengths";
+  /** Prefix of a group's inputs when rows of unequal length run as groups: "group0/input_values". */
+  private static final String GROUP = "group";
 
   private final ModelSession session;
   private final Wav2Vec2FeatureExtractor extractor;
@@ -73,45 +75,68 @@ final class WaveformModel {
     return extractor.extract(samples);
   }
 
-  /** The rows padded into one batch, with each row's length, which {@link #forward} needs. */
+  /**
+   * The rows as model inputs, with each row's length, which {@link #forward} needs: padded into one
+   * batch when padding is masked or every row has the same length; otherwise collated per group of
+   * equal lengths, unpadded, so no padded copy of the whole batch is ever made.
+   */
   Map<String, Tensor> collate(List<AudioFeatures> rows) {
-    Map<String, Tensor> inputs = extractor.collate(rows, session.inputNames());
     long[] lengths = new long[rows.size()];
     for (int r = 0; r < lengths.length; r++) {
       lengths[r] = rows.get(r).inputValues().length;
     }
+    Map<String, Tensor> inputs;
+    if (runsPadded(lengths)) {
+      inputs = extractor.collate(rows, session.inputNames());
+    } else {
+      inputs = new LinkedHashMap<>();
+      List<List<Integer>> groups = groups(lengths);
+      for (int g = 0; g < groups.size(); g++) {
+        List<AudioFeatures> group = new ArrayList<>();
+        for (int r : groups.get(g)) group.add(rows.get(r));
+        for (Map.Entry<String, Tensor> input : extractor.collate(group, session.inputNames()).entrySet()) {
+          inputs.put(GROUP + g + "/" + input.getKey(), input.getValue());
+        }
+      }
+    }
     inputs.put(ROW_LENGTHS, Tensor.longs(lengths, lengths.length));
     return inputs;
+  }
+
+  private boolean runsPadded(long[] lengths) {
+    return extractor.masksPadding(session.inputNames()) || Arrays.stream(lengths).distinct().count() == 1;
+  }
+
+  /** Row indices by length, in order of first appearance. */
+  private static List<List<Integer>> groups(long[] lengths) {
+    Map<Long, List<Integer>> groups = new LinkedHashMap<>();
+    for (int r = 0; r < lengths.length; r++) {
+      groups.computeIfAbsent(lengths[r], k -> new ArrayList<>()).add(r);
+    }
+    return new ArrayList<>(groups.values());
   }
 
   /** {@link #LOGITS} for every row, in row order, and each row's {@link #FRAMES}. */
   Map<String, Tensor> forward(Map<String, Tensor> collated) {
     Map<String, Tensor> inputs = new LinkedHashMap<>(collated);
     long[] lengths = inputs.remove(ROW_LENGTHS).longs();
-    if (extractor.masksPadding(session.inputNames()) || Arrays.stream(lengths).distinct().count() == 1) {
+    if (runsPadded(lengths)) {
       Tensor logits = session.run(inputs, output).get(output);
       long[] frames = new long[lengths.length];
       Arrays.fill(frames, logits.dim(1));
       return Map.of(LOGITS, logits, FRAMES, Tensor.longs(frames, frames.length));
     }
-    return forwardByLength(inputs.get(Wav2Vec2FeatureExtractor.INPUT_VALUES), lengths);
-  }
-
-  private Map<String, Tensor> forwardByLength(Tensor padded, long[] lengths) {
-    Map<Long, List<Integer>> groups = new LinkedHashMap<>();
-    for (int r = 0; r < lengths.length; r++) {
-      groups.computeIfAbsent(lengths[r], k -> new ArrayList<>()).add(r);
-    }
-    int width = padded.dim(1);
+    List<List<Integer>> groups = groups(lengths);
     List<Tensor> outputs = new ArrayList<>();
-    for (Map.Entry<Long, List<Integer>> group : groups.entrySet()) {
-      List<AudioFeatures> rows = new ArrayList<>();
-      for (int r : group.getValue()) {
-        rows.add(new AudioFeatures(Arrays.copyOfRange(padded.floats(), r * width, r * width + group.getKey().intValue())));
+    for (int g = 0; g < groups.size(); g++) {
+      String prefix = GROUP + g + "/";
+      Map<String, Tensor> group = new LinkedHashMap<>();
+      for (String name : session.inputNames()) {
+        if (inputs.containsKey(prefix + name)) group.put(name, inputs.get(prefix + name));
       }
-      outputs.add(session.run(extractor.collate(rows, session.inputNames()), output).get(output));
+      outputs.add(session.run(group, output).get(output));
     }
-    return stack(outputs, new ArrayList<>(groups.values()), lengths.length);
+    return stack(outputs, groups, lengths.length);
   }
 
   /**
