@@ -31,6 +31,18 @@ mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=tes
 flags=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=spark.module.flags -DforceStdout \
   | sed 's/\x1b\[[0-9;]*m//g')
 
+# The DJL Spark extension as a peer (text only), when the offline rebuild of its jar is at hand
+# (../shared/peers, see its README); without it the benchmark runs without the peer.
+djl_jar=$(cd .. && pwd)/../shared/peers/djl-spark/djl-spark_2.12-0.36.0-local.jar
+if [[ "$task" == "text" && -f "$djl_jar" ]]; then
+  peer=../jobs/peers/djl
+  mvn -B -q -Dstyle.color=never -f "$peer/pom.xml" dependency:build-classpath -Dmdep.outputFile="$PWD/target/djl.classpath" >&2
+  mkdir -p target/djl-classes
+  javac -d target/djl-classes -cp "$(cat target/djl.classpath):$djl_jar:target/test-classes" \
+    "$peer/src/main/java/peers/DjlTextEmbedder.java"
+  jvm_opts+=("-Dbench.djl.classpath=target/djl-classes:$(cat target/djl.classpath):$djl_jar:target/test-classes")
+fi
+
 # shellcheck disable=SC2086 # the module flags are a list of separate options
 java -Xmx2g $flags "${jvm_opts[@]}" \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \

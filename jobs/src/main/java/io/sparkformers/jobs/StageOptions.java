@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.param.DoubleArrayParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 
 /**
@@ -49,12 +50,15 @@ final class StageOptions {
   /**
    * A plain Param holds a string in every stage, so the text is the value as typed
    * (aggregation_strategy=simple); typed Params (IntParam, BooleanParam, NullableIntParam) decode JSON.
-   * An array Param also takes one number, as the pipeline argument does (stride_length_s=0.25 or
-   * [0.3,0.2]).
+   * Numbers are read as Python reads them: threshold=0 is a float, and a list Param takes a single
+   * number as HF does (stride_length_s=0.25 or [0.3,0.2]).
    */
   private static Object decode(Param<Object> param, String value) {
     if (param.getClass() == Param.class && !value.startsWith("\"")) return value;
-    if (DoubleArrayParam.class.isInstance(param) && !value.strip().startsWith("[")) return param.jsonDecode("[" + value + "]");
+    if (param instanceof DoubleParam) return Double.valueOf(value.trim());
+    if ((Param<?>) param instanceof DoubleArrayParam && !value.trim().startsWith("[")) {
+      return new double[] {Double.parseDouble(value.trim())};
+    }
     return param.jsonDecode(value);
   }
 

@@ -15,7 +15,6 @@ import org.apache.spark.sql.SparkSession;
 
 /** One run of the job in this JVM: its exit code, stdout and stderr. */
 record JobRun(int exitCode, String out, String err) {
-  /** The library's test fixtures: model folders, goldens and their inputs. */
   static final Path FIXTURES = Paths.get("..", "spark-transformers", "src", "test", "resources", "fixtures");
   static final Path TEXT_CLASSIFIER = FIXTURES.resolve("text-classification-bert");
   /** Assembled by the build (generate-resources) before the tests run. */

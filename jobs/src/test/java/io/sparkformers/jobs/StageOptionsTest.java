@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.ml.NullableIntParam;
+import io.sparkformers.ml.ObjectDetector;
 import io.sparkformers.ml.SpeechRecognizer;
 import io.sparkformers.ml.TextClassifier;
 import java.util.LinkedHashMap;
@@ -46,11 +47,14 @@ class StageOptionsTest {
   }
 
   @Test
-  void anArrayParamTakesOneNumberOrAList() {
-    SpeechRecognizer stage = new SpeechRecognizer();
-    StageOptions.set(stage, "stride_length_s", "0.25");
-    assertArrayEquals(new double[] {0.25}, stage.$(stage.strideLengthS()));
-    StageOptions.set(stage, "stride_length_s", "[0.3,0.2]");
-    assertArrayEquals(new double[] {0.3, 0.2}, stage.$(stage.strideLengthS()));
+  void numbersReadAsPythonReadsThem() {
+    ObjectDetector detector = new ObjectDetector();
+    StageOptions.set(detector, "threshold", "0");
+    assertEquals(0.0, (double) detector.$(detector.threshold()));
+    SpeechRecognizer asr = new SpeechRecognizer();
+    StageOptions.set(asr, "stride_length_s", "0.25");
+    assertArrayEquals(new double[] {0.25}, asr.$(asr.strideLengthS()));
+    StageOptions.set(asr, "stride_length_s", "[0.3,0.2]");
+    assertArrayEquals(new double[] {0.3, 0.2}, asr.$(asr.strideLengthS()));
   }
 }

@@ -1,62 +1,74 @@
 package io.sparkformers.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 
 /**
- * Peak live heap over a stretch of work: the largest heap in use right after any collection that
- * ran meanwhile, plus a full collection at the end. Heap used at an arbitrary moment is mostly
- * garbage waiting for the next young collection, sized by GC ergonomics; what is left after a
- * collection is what the work keeps, the figure that must not grow with the row count.
+ * Peak live heap over a stretch of work, sampled by a full collection every half second. Heap in
+ * use after a young collection still holds old-generation garbage, whose amount depends on when the
+ * last full collection happened; after a full collection only what the work keeps is left, the
+ * figure that must not grow with the row count.
  */
 final class LiveHeap implements AutoCloseable {
-  private final AtomicLong peak = new AtomicLong();
-  private final List<Runnable> unregister = new ArrayList<>();
+  private static final long PERIOD_MS = 500;
+  private final List<Long> samples = new ArrayList<>();
+  private final Thread sampler;
+  private volatile boolean running = true;
 
-  private LiveHeap() {}
+  private LiveHeap() {
+    sampler = new Thread(() -> {
+      while (running) {
+        sample();
+        try {
+          Thread.sleep(PERIOD_MS);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "live-heap-sampler");
+    sampler.setDaemon(true);
+  }
 
   static LiveHeap start() {
-    System.gc(); // what was live before starts the measurement, not the garbage of start-up
     LiveHeap heap = new LiveHeap();
-    NotificationListener listener = (notification, handback) -> {
-      if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) return;
-      GarbageCollectionNotificationInfo info =
-          GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-      long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed).sum();
-      heap.peak.accumulateAndGet(used, Math::max);
-    };
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      NotificationEmitter emitter = (NotificationEmitter) gc;
-      emitter.addNotificationListener(listener, null, null);
-      heap.unregister.add(() -> {
-        try {
-          emitter.removeNotificationListener(listener);
-        } catch (javax.management.ListenerNotFoundException ignored) {
-          // already gone
-        }
-      });
-    }
+    heap.sampler.start();
     return heap;
   }
 
-  /** Peak live bytes since {@link #start}, including a full collection now. */
-  long peakBytes() {
+  private synchronized void sample() {
     System.gc();
-    // notifications arrive on a JMX thread; the final one may lag the gc() call
-    long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return Math.max(peak.get(), live);
+    samples.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+  }
+
+  /** Peak live bytes since {@link #start}, including a sample now. */
+  long peakBytes() {
+    sample();
+    return sorted().get(samples.size() - 1);
+  }
+
+  /**
+   * Median live bytes: the working set most of the time. The peak of a longer run is the larger of
+   * more samples, so it grows with run length even when memory is bounded; the median does not.
+   */
+  long medianBytes() {
+    return sorted().get(samples.size() / 2);
+  }
+
+  private synchronized List<Long> sorted() {
+    List<Long> copy = new ArrayList<>(samples);
+    copy.sort(null);
+    return copy;
   }
 
   @Override
   public void close() {
-    unregister.forEach(Runnable::run);
+    running = false;
+    sampler.interrupt();
+    try {
+      sampler.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

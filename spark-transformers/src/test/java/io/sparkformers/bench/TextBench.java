@@ -8,7 +8,6 @@ import io.sparkformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapFunction;
@@ -26,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
  * <p>Raw and stage alternate over the same chunks of rows (bench.chunks, 4 of 5,000 by default), so a
  * slow minute on a shared machine hits both; each figure is its total rows over its total time.
  * Arrival order is measured on the first bench.arrivalRows rows (2,000: padded batches are slow)
- * right after length-sorted batching on the same rows. Heap: see {@link #peakLiveHeap}.
+ * right after length-sorted batching on the same rows. Heap: see {@link #liveHeap}.
  *
  * <p>System properties: bench.rows (20000), bench.chunks (4), bench.arrivalRows (2000),
  * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM). 0 skips
@@ -42,7 +41,7 @@ public final class TextBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 2 && args[0].equals("heap")) {
-      System.out.println(peakLiveHeap(Long.parseLong(args[1])));
+      System.out.println(liveHeap(Long.parseLong(args[1])));
       return;
     }
     if (args.length != 1 || !args[0].equals("text")) {
@@ -62,12 +61,19 @@ public final class TextBench {
 
     if (heapRows > 0) {
       // first, in fresh JVMs, so they do not share the machine with the throughput runs
-      long heap1x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows)));
-      long heap10x = Long.parseLong(ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows * 10)));
+      String[] heap1x = ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows)).split(" ");
+      String[] heap10x = ChildJvm.run(TextBench.class, "heap", Long.toString(heapRows * 10)).split(" ");
+      double peak1x = Double.parseDouble(heap1x[0]);
+      double peak10x = Double.parseDouble(heap10x[0]);
+      double median1x = Double.parseDouble(heap1x[1]);
+      double median10x = Double.parseDouble(heap10x[1]);
       result.put("heap_rows_1x", heapRows);
-      result.put("peak_live_heap_mb_1x", round(heap1x / 1e6));
-      result.put("peak_live_heap_mb_10x", round(heap10x / 1e6));
-      result.put("heap_ratio_10x", round((double) heap10x / heap1x));
+      result.put("peak_live_heap_mb_1x", Bench.round(peak1x / 1e6));
+      result.put("peak_live_heap_mb_10x", Bench.round(peak10x / 1e6));
+      result.put("heap_ratio_10x", Bench.round(peak10x / peak1x));
+      result.put("median_live_heap_mb_1x", Bench.round(median1x / 1e6));
+      result.put("median_live_heap_mb_10x", Bench.round(median10x / 1e6));
+      result.put("median_heap_ratio_10x", Bench.round(median10x / median1x));
     }
 
     Path model = Fixtures.miniLm();
@@ -85,15 +91,21 @@ public final class TextBench {
         stageSeconds += stageSeconds(spark, model, from, to, true);
       }
     }
-    result.put("stage_rows_per_s", round(rows / stageSeconds));
-    result.put("raw_ort_rows_per_s", round(rows / rawSeconds));
-    result.put("ratio_vs_raw", round(rawSeconds / stageSeconds));
+    result.put("stage_rows_per_s", Bench.round(rows / stageSeconds));
+    result.put("raw_ort_rows_per_s", Bench.round(rows / rawSeconds));
+    result.put("ratio_vs_raw", Bench.round(rawSeconds / stageSeconds));
     if (arrivalRows > 0) {
       double sortedSeconds = stageSeconds(spark, model, 0, arrivalRows, true);
       double arrivalSeconds = stageSeconds(spark, model, 0, arrivalRows, false);
       result.put("arrival_rows", arrivalRows);
-      result.put("arrival_order_rows_per_s", round(arrivalRows / arrivalSeconds));
-      result.put("sorted_vs_arrival", round(arrivalSeconds / sortedSeconds));
+      result.put("arrival_order_rows_per_s", Bench.round(arrivalRows / arrivalSeconds));
+      result.put("sorted_vs_arrival", Bench.round(arrivalSeconds / sortedSeconds));
+      String djlClassPath = System.getProperty("bench.djl.classpath");
+      if (djlClassPath != null) {
+        double djl = DjlPeer.rowsPerSecond(djlClassPath, model, arrivalRows);
+        result.put("djl_rows_per_s", Bench.round(djl));
+        result.put("ratio_vs_djl", Bench.round(arrivalRows / sortedSeconds / djl));
+      }
     }
     result.put("model_loads", sessionLoadsOnExecutors(spark));
     spark.stop();
@@ -138,19 +150,17 @@ public final class TextBench {
    * The child JVM's part of heap_ratio_10x: peak live heap (see {@link LiveHeap}) while the stage
    * embeds {@code rows} rows in a fresh local[2] JVM, after Spark and the model are loaded.
    */
-  private static long peakLiveHeap(long rows) {
+  /** "peak median" live heap bytes. */
+  private static String liveHeap(long rows) {
     Path model = Fixtures.miniLm();
     SparkSession spark = localSpark();
     stageSeconds(spark, model, 0, 200, true); // Spark and the model are loaded before measuring
     try (LiveHeap heap = LiveHeap.start()) {
       stageSeconds(spark, model, 0, rows, true);
-      return heap.peakBytes();
+      return heap.peakBytes() + " " + heap.medianBytes();
     } finally {
       spark.stop();
     }
   }
 
-  private static double round(double v) {
-    return Double.parseDouble(String.format(Locale.ROOT, "%.3f", v));
-  }
 }

@@ -117,6 +117,12 @@ class TextClassifierTest {
   }
 
   @Test
+  void cudaOnACpuBuildFailsTheTaskSayingHowToGetAGpu() {
+    Exception e = assertThrows(Exception.class, () -> classifier().setDevice("cuda").transform(goldenTexts()).count());
+    assertTrue(rootMessage(e).contains("no usable CUDA GPU") && rootMessage(e).contains("-Pgpu"), rootMessage(e));
+  }
+
+  @Test
   void aMissingTokenizerFailsOnTheDriver(@TempDir Path dir) throws Exception {
     Path model = Fixtures.model(MODEL);
     Files.createDirectories(dir.resolve("onnx"));

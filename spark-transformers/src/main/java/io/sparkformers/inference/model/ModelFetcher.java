@@ -35,14 +35,16 @@ public final class ModelFetcher {
     return scheme == null || scheme.equals("file") || scheme.length() == 1;
   }
 
-  public static Path localFolder(String uri, Configuration hadoopConf) {
+  /** The local folder of a model URI: the path itself, or its copy in the local cache. */
+  public static Path localFolder(String uri) {
     if (isLocal(uri)) {
       return uri.startsWith("file:") ? Paths.get(URI.create(uri)) : Paths.get(uri);
     }
-    return FETCHED.computeIfAbsent(uri, u -> copyToCache(u, hadoopConf));
+    return FETCHED.computeIfAbsent(uri, ModelFetcher::copyToCache);
   }
 
-  private static Path copyToCache(String uri, Configuration conf) {
+  private static Path copyToCache(String uri) {
+    Configuration conf = new Configuration();
     try {
       org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(uri);
       FileSystem fs = remote.getFileSystem(conf);

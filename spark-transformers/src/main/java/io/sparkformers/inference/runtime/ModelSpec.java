@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * The small, serializable description of a model that travels to executors (never the weights):
@@ -23,7 +22,7 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
 
   /** The model as this task sees it: the local folder, the resolved device and cached sessions. */
   public Model open(List<String> assignedGpus) {
-    ModelBundle bundle = ModelBundle.open(ModelFetcher.localFolder(uri, new Configuration()));
+    ModelBundle bundle = ModelBundle.open(ModelFetcher.localFolder(uri));
     InferenceEngine eng = InferenceEngine.named(engine);
     Device resolved = Device.parse(device).resolve(assignedGpus, eng.gpuUsable());
     return new Model(this, bundle, eng, resolved);

@@ -1,14 +1,9 @@
 package io.sparkformers.inference.task;
 
-import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.text.EncodedText;
-import io.sparkformers.inference.text.TextInputs;
-import io.sparkformers.inference.text.TextTokenizer;
-import io.sparkformers.inference.text.TokenBatch;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,7 +12,7 @@ import java.util.Map;
  * or one sentence vector pooled as sentence-transformers does (mean over real tokens, or CLS),
  * optionally L2-normalized.
  */
-public final class FeatureExtractionPipeline extends TaskPipeline<String, EncodedText, float[][]> {
+public final class FeatureExtractionPipeline extends EncoderTextPipeline<String, EncodedText, float[][]> {
   public enum Pooling { NONE, MEAN, CLS }
 
   public record Settings(String pooling, boolean normalize, Integer maxLength, long maxInputChars)
@@ -31,27 +26,17 @@ public final class FeatureExtractionPipeline extends TaskPipeline<String, Encode
     }
   }
 
-  private final ModelSession session;
-  private final TextTokenizer tokenizer;
-  private final String output;
   private final Pooling pooling;
   private final boolean normalize;
-  private final long padId;
-  private final long maxInputChars;
 
   public FeatureExtractionPipeline(ModelSpec.Model model, Settings settings) {
-    this.session = model.session("model");
-    this.tokenizer = model.tokenizer(settings.maxLength(), TextTokenizer.Truncation.LONGEST_FIRST, 0, false);
-    this.output = session.outputNames().contains("last_hidden_state")
-        ? "last_hidden_state" : session.outputNames().get(0);
-    if (session.outputShape(output).length != 3) {
+    super(model, settings.maxLength(), settings.maxInputChars());
+    if (session.outputShape(output()).length != 3) {
       throw new ModelFolderException("feature-extraction needs a [batch, tokens, hidden] output; "
-          + output + " has rank " + session.outputShape(output).length);
+          + output() + " has rank " + session.outputShape(output()).length);
     }
     this.pooling = settings.poolingMode();
     this.normalize = settings.normalize();
-    this.padId = model.bundle().configInt("pad_token_id", 0);
-    this.maxInputChars = settings.maxInputChars();
   }
 
   public Pooling pooling() {
@@ -60,23 +45,19 @@ public final class FeatureExtractionPipeline extends TaskPipeline<String, Encode
 
   @Override
   public EncodedText preprocess(String text) {
-    return new EncodedText(tokenizer.encode(TextInputs.require(text, "text", maxInputChars)));
+    return new EncodedText(tokenizer.encode(checked(text, "text")));
   }
 
+  /** last_hidden_state as Optimum exports it, else the graph's first output. */
   @Override
-  protected Map<String, Tensor> collate(List<EncodedText> batch) {
-    return TokenBatch.collate(batch, padId);
-  }
-
-  @Override
-  protected Map<String, Tensor> forward(Map<String, Tensor> inputs) {
-    return session.run(inputs, output);
+  protected String output() {
+    return session.outputNames().contains("last_hidden_state") ? "last_hidden_state" : super.output();
   }
 
   /** One row per token (pooling none), or a single pooled row. */
   @Override
   protected float[][] postprocess(EncodedText features, Map<String, Tensor> outputs, int row) {
-    Tensor hidden = outputs.get(output);
+    Tensor hidden = outputs.get(output());
     int width = hidden.dim(1);
     int dim = hidden.dim(2);
     float[] data = hidden.floats();

@@ -1,12 +1,8 @@
 package io.sparkformers.inference.task;
 
-import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.runtime.ModelSpec;
-import io.sparkformers.inference.text.TextInputs;
-import io.sparkformers.inference.text.TextTokenizer;
-import io.sparkformers.inference.text.TokenBatch;
 import io.sparkformers.inference.text.TokenizerVocabulary;
 import java.util.Arrays;
 import java.util.List;
@@ -15,21 +11,15 @@ import java.util.TreeMap;
 
 /** token-classification (NER), as transformers' TokenClassificationPipeline with a fast tokenizer. */
 public final class TokenClassificationPipeline
-    extends TaskPipeline<String, TokenClassificationFeatures, List<TokenEntity>> {
-  private final ModelSession session;
-  private final TextTokenizer tokenizer;
+    extends EncoderTextPipeline<String, TokenClassificationFeatures, List<TokenEntity>> {
   private final TokenClassificationDecoder decoder;
   private final TokenClassificationSettings settings;
-  private final long padId;
-  private final long maxInputChars;
 
   public TokenClassificationPipeline(
       ModelSpec.Model model, TokenClassificationSettings settings, Integer maxLength, long maxInputChars) {
-    this.session = model.session("model");
-    // the pipeline truncates to model_max_length
-    this.tokenizer = model.tokenizer(maxLength, TextTokenizer.Truncation.LONGEST_FIRST, 0, false);
+    super(model, maxLength, maxInputChars);
     List<String> labels = model.bundle().labels();
-    long[] shape = session.outputShape(session.outputNames().get(0));
+    long[] shape = session.outputShape(output());
     if (shape.length != 3 || shape[2] != labels.size()) {
       throw new ModelFolderException("config.json id2label has " + labels.size()
           + " labels but the graph outputs logits " + Arrays.toString(shape)
@@ -41,24 +31,12 @@ public final class TokenClassificationPipeline
     this.decoder = new TokenClassificationDecoder(id2label, vocabulary.unknownTokenId(),
         vocabulary.continuingSubwordPrefix(), ids -> tokenizer.decode(ids, false));
     this.settings = settings;
-    this.padId = model.bundle().configInt("pad_token_id", 0);
-    this.maxInputChars = maxInputChars;
   }
 
   @Override
   public TokenClassificationFeatures preprocess(String text) {
-    String checked = TextInputs.require(text, "text", maxInputChars);
+    String checked = checked(text, "text");
     return new TokenClassificationFeatures(checked, tokenizer.encode(checked));
-  }
-
-  @Override
-  protected Map<String, Tensor> collate(List<TokenClassificationFeatures> batch) {
-    return TokenBatch.collate(batch, padId);
-  }
-
-  @Override
-  protected Map<String, Tensor> forward(Map<String, Tensor> inputs) {
-    return session.run(inputs, session.outputNames().get(0));
   }
 
   @Override

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkformers.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +16,8 @@ class ModelFetcherTest {
 
   @Test
   void localPathsAndFileUrisAreUsedInPlace() {
-    assertEquals(fixture, ModelFetcher.localFolder(fixture.toString(), new Configuration()));
-    assertEquals(fixture, ModelFetcher.localFolder(fixture.toUri().toString(), new Configuration()));
+    assertEquals(fixture, ModelFetcher.localFolder(fixture.toString()));
+    assertEquals(fixture, ModelFetcher.localFolder(fixture.toUri().toString()));
   }
 
   @Test
@@ -30,13 +29,13 @@ class ModelFetcherTest {
     }
     String uri = "remotetest://" + remote.toAbsolutePath();
     int before = RemoteLikeFileSystem.OPENS.get();
-    Path local = ModelFetcher.localFolder(uri, new Configuration());
+    Path local = ModelFetcher.localFolder(uri);
     int opens = RemoteLikeFileSystem.OPENS.get() - before;
     assertNotEquals(fixture, local);
     assertTrue(opens > 0, "files were read through the remote file system");
     assertArrayEquals(Files.readAllBytes(fixture.resolve("onnx/model.onnx")),
         Files.readAllBytes(local.resolve("onnx/model.onnx")));
-    assertEquals(local, ModelFetcher.localFolder(uri, new Configuration()));
+    assertEquals(local, ModelFetcher.localFolder(uri));
     assertEquals(before + opens, RemoteLikeFileSystem.OPENS.get(), "the second call is served from the cache");
     assertEquals("bert", ModelBundle.open(local).modelType());
   }
