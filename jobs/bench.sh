@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: bash jobs/bench.sh text|vision|audio [-Dbench.rows=N] [-Donnxruntime.version=X]
+# Benchmark: bash jobs/bench.sh text|vision|audio [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false]
 #   Builds the spark-transformers test classes, then runs io.sparkformers.bench.<Task>Bench on the
 #   test class path (the model comes from the langchain4j test dependency). -Donnxruntime.version
 #   picks the ONNX Runtime jar; other -D options go to the benchmark JVM. Logs go to
@@ -31,16 +31,18 @@ mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=tes
 flags=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=spark.module.flags -DforceStdout \
   | sed 's/\x1b\[[0-9;]*m//g')
 
-# The DJL Spark extension as a peer (text only), when the offline rebuild of its jar is at hand
-# (../shared/peers, see its README); without it the benchmark runs without the peer.
-djl_jar=$(cd .. && pwd)/../shared/peers/djl-spark/djl-spark_2.12-0.36.0-local.jar
-if [[ "$task" == "text" && -f "$djl_jar" ]]; then
-  peer=../jobs/peers/djl
-  mvn -B -q -Dstyle.color=never -f "$peer/pom.xml" dependency:build-classpath -Dmdep.outputFile="$PWD/target/djl.classpath" >&2
-  mkdir -p target/djl-classes
-  javac -d target/djl-classes -cp "$(cat target/djl.classpath):$djl_jar:target/test-classes" \
-    "$peer/src/main/java/peers/DjlTextEmbedder.java"
-  jvm_opts+=("-Dbench.djl.classpath=target/djl-classes:$(cat target/djl.classpath):$djl_jar:target/test-classes")
+# The peer DJL Spark extension (text only, optional): its jar is not on Maven Central for Scala 2.12,
+# so it is used when a local build is present ($DJL_SPARK_JAR); Spark 3.5 and DJL come from
+# jobs/peers/djl/pom.xml. TextBench runs it in its own JVM, or reports it as not available.
+djl_jar=${DJL_SPARK_JAR:-/work/shared/peers/djl-spark/djl-spark_2.12-0.36.0-local.jar}
+if [[ $task == text && -f $djl_jar && ! " ${jvm_opts[*]} " =~ " -Dbench.djl=false " ]]; then
+  mkdir -p target/peers/djl
+  mvn -B -q -Dstyle.color=never dependency:build-classpath -f ../jobs/peers/djl/pom.xml \
+    -Dmdep.outputFile="$PWD/target/peers/djl/classpath" >&2
+  djl_cp="$PWD/target/peers/djl/classes:$djl_jar:$(cat target/peers/djl/classpath)"
+  rm -rf target/peers/djl/classes
+  javac -d target/peers/djl/classes -cp "$djl_cp" $(find ../jobs/peers/djl/src -name '*.java')
+  jvm_opts+=("-Dbench.djl.classpath=$djl_cp")
 fi
 
 # shellcheck disable=SC2086 # the module flags are a list of separate options

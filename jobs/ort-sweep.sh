@@ -15,7 +15,7 @@ fi
 out=$(mktemp)
 for ((r = 1; r <= rounds; r++)); do
   for v in "${versions[@]}"; do
-    bash bench.sh text -Donnxruntime.version="$v" -Dbench.rows=3000 -Dbench.chunks=2 \
+    bash bench.sh text -Donnxruntime.version="$v" -Dbench.rows=3000 -Dbench.chunks=2 -Dbench.djl=false \
       -Dbench.arrivalRows=0 -Dbench.heapRows=0 | tail -n 1 | tee -a "$out"
   done
 done

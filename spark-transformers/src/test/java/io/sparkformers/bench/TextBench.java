@@ -8,7 +8,9 @@ import io.sparkformers.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -27,15 +29,23 @@ import org.apache.spark.sql.SparkSession;
  * Arrival order is measured on the first bench.arrivalRows rows (2,000: padded batches are slow)
  * right after length-sorted batching on the same rows. Heap: see {@link #liveHeap}.
  *
+ * <p>Peer: when bench.sh finds a DJL Spark jar, DJL's TextEmbedder ({@link DjlPeer}, its own Spark
+ * 3.5 JVM) takes a turn after ours in every chunk, on the first bench.djlRows / chunks rows of it,
+ * and its embeddings of the first {@link #DJL_SAMPLE} rows are compared with ours; without the jar
+ * the JSON says "djl": "not available ...".
+ *
  * <p>System properties: bench.rows (20000), bench.chunks (4), bench.arrivalRows (2000),
- * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM). 0 skips
- * the arrival-order or the heap measurement (the ONNX Runtime version sweep needs neither).
+ * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM), bench.djl
+ * (true), bench.djlRows (4000). 0 skips the arrival-order or the heap measurement, bench.djl=false
+ * the peer (the ONNX Runtime version sweep needs none of them).
  */
 public final class TextBench {
   static final int BATCH = 32;
   static final int PARTITIONS = 2;
   /** all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json). */
   static final int MAX_LENGTH = 256;
+  /** Rows whose embeddings are compared with DJL's: enough to include long, truncated sentences (5%). */
+  static final long DJL_SAMPLE = 256;
 
   private TextBench() {}
 
@@ -51,6 +61,8 @@ public final class TextBench {
     int chunks = Integer.getInteger("bench.chunks", 4);
     long arrivalRows = Long.getLong("bench.arrivalRows", 2_000);
     long heapRows = Long.getLong("bench.heapRows", 2_000);
+    boolean djl = Boolean.parseBoolean(System.getProperty("bench.djl", "true"));
+    long djlRows = Long.getLong("bench.djlRows", 4_000);
     int window = LengthBucketBatcher.Settings.windowFor(BATCH);
 
     Map<String, Object> result = new LinkedHashMap<>();
@@ -80,32 +92,51 @@ public final class TextBench {
     SparkSession spark = localSpark();
     double stageSeconds = 0;
     double rawSeconds = 0;
-    try (RawOrtLoop loop = new RawOrtLoop(model, MAX_LENGTH)) {
-      // warm-up: model load, JIT, ORT's first-run allocations, for both
+    double djlSeconds = 0;
+    long djlRowsDone = 0;
+    Optional<String> djlUnavailable = djl ? DjlPeer.unavailable() : Optional.of("skipped (bench.djl=false)");
+    try (RawOrtLoop loop = new RawOrtLoop(model, MAX_LENGTH);
+        DjlPeer peer = djlUnavailable.isEmpty() ? DjlPeer.start(model, rows, PARTITIONS, BATCH) : null) {
+      // warm-up: model load, JIT, ORT's first-run allocations, for each
       stageSeconds(spark, model, 0, 1_000, true);
       loop.seconds(0, 1_000, PARTITIONS, BATCH, window);
+      if (peer != null) peer.seconds(0, Math.min(1_000, rows));
       for (int c = 0; c < chunks; c++) {
         long from = rows * c / chunks;
         long to = rows * (c + 1) / chunks;
         rawSeconds += loop.seconds(from, to, PARTITIONS, BATCH, window);
         stageSeconds += stageSeconds(spark, model, from, to, true);
+        if (peer != null) {
+          // DJL is several times slower: it embeds the first djlRows/chunks rows of each chunk
+          long djlTo = Math.min(to, from + djlRows / chunks);
+          djlSeconds += peer.seconds(from, djlTo);
+          djlRowsDone += djlTo - from;
+        }
+      }
+      if (peer != null) {
+        long sample = Math.min(DJL_SAMPLE, rows);
+        result.put("djl_sample_rows", sample);
+        float[][] theirs = peer.embeddings(0, sample);
+        result.put("djl_min_cosine", minCosine(embeddings(spark, model, sample), theirs));
+        result.put("djl_max_norm_deviation", maxNormDeviation(theirs));
       }
     }
     result.put("stage_rows_per_s", Bench.round(rows / stageSeconds));
     result.put("raw_ort_rows_per_s", Bench.round(rows / rawSeconds));
     result.put("ratio_vs_raw", Bench.round(rawSeconds / stageSeconds));
+    if (djlUnavailable.isEmpty()) {
+      result.put("djl_rows", djlRowsDone);
+      result.put("djl_rows_per_s", Bench.round(djlRowsDone / djlSeconds));
+      result.put("ratio_vs_djl", Bench.round((rows / stageSeconds) / (djlRowsDone / djlSeconds)));
+    } else {
+      result.put("djl", djlUnavailable.get());
+    }
     if (arrivalRows > 0) {
       double sortedSeconds = stageSeconds(spark, model, 0, arrivalRows, true);
       double arrivalSeconds = stageSeconds(spark, model, 0, arrivalRows, false);
       result.put("arrival_rows", arrivalRows);
       result.put("arrival_order_rows_per_s", Bench.round(arrivalRows / arrivalSeconds));
       result.put("sorted_vs_arrival", Bench.round(arrivalSeconds / sortedSeconds));
-      String djlClassPath = System.getProperty("bench.djl.classpath");
-      if (djlClassPath != null) {
-        double djl = DjlPeer.rowsPerSecond(djlClassPath, model, arrivalRows);
-        result.put("djl_rows_per_s", Bench.round(djl));
-        result.put("ratio_vs_djl", Bench.round(arrivalRows / sortedSeconds / djl));
-      }
     }
     result.put("model_loads", sessionLoadsOnExecutors(spark));
     spark.stop();
@@ -129,6 +160,53 @@ public final class TextBench {
     long started = System.nanoTime();
     stage.transform(sentences(spark, from, to)).write().format("noop").mode("overwrite").save();
     return (System.nanoTime() - started) / 1e9;
+  }
+
+  /** The stage's embeddings of sentences [0, rows), in order. */
+  static float[][] embeddings(SparkSession spark, Path model, long rows) {
+    FeatureExtractor stage = new FeatureExtractor().setModelPath(model.toString())
+        .setInputCol("text").setOutputCol("embedding").setPooling("mean").setNormalize(true)
+        .setBatchSize(BATCH);
+    return stage.transform(sentences(spark, 0, rows)).select("embedding").collectAsList().stream()
+        .map(row -> toFloats(row.getList(0))).toArray(float[][]::new);
+  }
+
+  /** The lowest cosine similarity between row i of ours and row i of theirs. */
+  static double minCosine(float[][] ours, float[][] theirs) {
+    if (ours.length != theirs.length) throw new IllegalStateException(ours.length + " rows vs " + theirs.length);
+    double min = 1;
+    for (int r = 0; r < ours.length; r++) {
+      if (ours[r].length != theirs[r].length) {
+        throw new IllegalStateException("row " + r + ": " + ours[r].length + " vs " + theirs[r].length + " dimensions");
+      }
+      double dot = 0;
+      double a = 0;
+      double b = 0;
+      for (int d = 0; d < ours[r].length; d++) {
+        dot += (double) ours[r][d] * theirs[r][d];
+        a += (double) ours[r][d] * ours[r][d];
+        b += (double) theirs[r][d] * theirs[r][d];
+      }
+      min = Math.min(min, dot / Math.sqrt(a * b));
+    }
+    return Double.parseDouble(String.format(Locale.ROOT, "%.6f", min));
+  }
+
+  /** The largest |L2 norm - 1| over the rows: whether the embeddings are normalized. */
+  static double maxNormDeviation(float[][] vectors) {
+    double max = 0;
+    for (float[] v : vectors) {
+      double squares = 0;
+      for (float x : v) squares += (double) x * x;
+      max = Math.max(max, Math.abs(Math.sqrt(squares) - 1));
+    }
+    return Double.parseDouble(String.format(Locale.ROOT, "%.6f", max));
+  }
+
+  private static float[] toFloats(List<Object> values) {
+    float[] floats = new float[values.size()];
+    for (int i = 0; i < floats.length; i++) floats[i] = ((Number) values.get(i)).floatValue();
+    return floats;
   }
 
   /** Generated on the executors: the driver holds no rows, so heap reflects the stage alone. */
