@@ -10,6 +10,7 @@ import io.sparkformers.inference.vision.ImageBatch;
 import io.sparkformers.inference.vision.ImageInput;
 import io.sparkformers.inference.vision.ProcessedImage;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.Map;
  * The ImageClassifier stage's ceilings: a plain OrtSession (intra-op threads 1) shared by one
  * thread per contiguous share of the batches, as Spark's two tasks share the stage's session; no
  * Spark, no stage, no batcher. It either runs already pre-processed, stacked batches (the forward
- * pass alone), or decodes and pre-processes each batch of encoded images first with the pipeline's
- * own {@code preprocess} (the same work the stage does, minus Spark).
+ * pass alone), or reads, decodes and pre-processes each batch of image files first with the
+ * pipeline's own {@code preprocess} (the same work the stage does, minus Spark).
  */
 final class RawImageLoop implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -40,14 +41,14 @@ final class RawImageLoop implements AutoCloseable {
     });
   }
 
-  /** Decodes, pre-processes and runs the encoded images in batches of {@code batch}; returns seconds. */
-  double secondsFromBytes(List<byte[]> images, ImageClassificationPipeline pipeline, int batch, int threads)
+  /** Reads, decodes, pre-processes and runs the image files in batches of {@code batch}; returns seconds. */
+  double secondsFromFiles(List<Path> files, ImageClassificationPipeline pipeline, int batch, int threads)
       throws Exception {
-    return Bench.inThreads(threads, images.size(), (from, to) -> {
+    return Bench.inThreads(threads, files.size(), (from, to) -> {
       for (int b = from; b < to; b += batch) {
         List<ProcessedImage> processed = new ArrayList<>(batch);
-        for (byte[] bytes : images.subList(b, Math.min(b + batch, to))) {
-          processed.add(pipeline.preprocess(new ImageInput.Encoded(bytes)));
+        for (Path file : files.subList(b, Math.min(b + batch, to))) {
+          processed.add(pipeline.preprocess(new ImageInput.Encoded(Files.readAllBytes(file))));
         }
         Tensor pixels = ImageBatch.stack(processed).get(ImageBatch.PIXEL_VALUES);
         forward(pixels.floats(), pixels.shape());
