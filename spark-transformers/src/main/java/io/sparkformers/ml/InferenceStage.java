@@ -9,8 +9,10 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
@@ -31,6 +33,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +135,11 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     return getHandleInvalid().equals("keep");
   }
 
-  /** Lazy: validates the model folder on the driver, then maps partitions; no action runs here. */
+  /**
+   * Lazy: validates the model folder on the driver, then maps partitions; no action runs here.
+   * Executors fetch a remote model with the session's Hadoop configuration as it is now, so
+   * spark.hadoop.* and runtime fs.* settings (credentials, file system classes) reach them.
+   */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     Dataset<Row> df = dataset.toDF();
@@ -141,11 +148,16 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     ModelSpec spec = new ModelSpec(getModelPath(), getDtype(), getEngine(), getDevice(), taskCpus);
     TaskBinding<I, O> binding = binding(df.schema());
-    validateOnDriver(spec, binding);
+    // an executor's own new Configuration() would see only its core-site.xml; file sources ship the
+    // session's configuration the same way
+    Configuration hadoopConf = spark.sessionState().newHadoopConf();
+    validateOnDriver(spec, binding, hadoopConf);
+    Broadcast<SerializableConfiguration> executorConf = SerializableConfiguration.broadcast(spark.sparkContext(), hadoopConf);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
     LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch(), getSortByLength());
     return df.mapPartitions(
-        new PartitionInference<>(binding, spec, batching, getHandleInvalid(), counters, getClass().getSimpleName()),
+        new PartitionInference<>(binding, spec, executorConf, batching, getHandleInvalid(), counters,
+            getClass().getSimpleName()),
         Encoders.row(outSchema));
   }
 
@@ -153,8 +165,9 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
    * Builds the pipeline once on the driver (on CPU: the driver may have no GPU), so a bad folder
    * fails here with its reason rather than in a task. In local mode the executor reuses this load.
    */
-  private void validateOnDriver(ModelSpec spec, TaskBinding<I, O> binding) {
-    binding.pipeline(new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", spec.threads()).open(List.of()));
+  private void validateOnDriver(ModelSpec spec, TaskBinding<I, O> binding, Configuration hadoopConf) {
+    binding.pipeline(new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", spec.threads())
+        .open(hadoopConf, List.of()));
   }
 
   /** Row counts of the last {@link #transform}, filled as its output is computed. */
@@ -182,15 +195,17 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   private static final class PartitionInference<I, O> implements MapPartitionsFunction<Row, Row> {
     private final TaskBinding<I, O> binding;
     private final ModelSpec spec;
+    private final Broadcast<SerializableConfiguration> hadoopConf;
     private final LengthBucketBatcher.Settings batching;
     private final String handleInvalid;
     private final StageCounters counters;
     private final String stage;
 
-    PartitionInference(TaskBinding<I, O> binding, ModelSpec spec, LengthBucketBatcher.Settings batching,
-        String handleInvalid, StageCounters counters, String stage) {
+    PartitionInference(TaskBinding<I, O> binding, ModelSpec spec, Broadcast<SerializableConfiguration> hadoopConf,
+        LengthBucketBatcher.Settings batching, String handleInvalid, StageCounters counters, String stage) {
       this.binding = binding;
       this.spec = spec;
+      this.hadoopConf = hadoopConf;
       this.batching = batching;
       this.handleInvalid = handleInvalid;
       this.counters = counters;
@@ -200,7 +215,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       TaskContext task = TaskContext.get();
-      ModelSpec.Model model = spec.open(assignedGpus(task));
+      ModelSpec.Model model = spec.open(hadoopConf.value().value(), assignedGpus(task));
       InferenceMetrics metrics = new InferenceMetrics();
       long started = System.nanoTime();
       if (task != null) {

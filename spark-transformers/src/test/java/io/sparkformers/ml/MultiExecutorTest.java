@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.runtime.ModelCache;
 import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.RemoteLikeFileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,14 +32,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two executor JVMs (local-cluster), two stages on one model: each executor loads the model once
- * and the output is what local mode gives. Runs in its own forked JVM (tag own-jvm) because it
- * starts and stops its own SparkContexts.
+ * and the output is what local mode gives. On the cluster the model is read through a scheme that
+ * only the session's runtime configuration names, so executors can fetch it only with the
+ * configuration the stage ships them. Runs in its own forked JVM (tag own-jvm) because it starts
+ * and stops its own SparkContexts.
  */
 @Tag("own-jvm")
 class MultiExecutorTest {
   private static final String MODEL = "text-classification-bert";
   private static final int PARTITIONS = 8;
   private static final int EXECUTORS = 2;
+  private static final String REMOTE_SCHEME = "sfcluster";
   private static final StructType INPUT = new StructType()
       .add("id", DataTypes.IntegerType).add("text", DataTypes.StringType);
 
@@ -47,7 +51,7 @@ class MultiExecutorTest {
 
   @BeforeAll
   static void runOnTwoExecutorsAndLocally() throws Exception {
-    inLocalMode = run(SparkSession.builder().master("local[1]"));
+    inLocalMode = run(SparkSession.builder().master("local[1]"), false);
 
     // The Worker starts executors as `java -cp <extraClassPath>:$SPARK_HOME/jars/*`; Spark adds its
     // module flags (JavaModuleOptions) to spark.executor.extraJavaOptions itself.
@@ -55,11 +59,14 @@ class MultiExecutorTest {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     onCluster = run(SparkSession.builder()
         .master("local-cluster[" + EXECUTORS + ",1,1024]")
-        .config("spark.executor.extraClassPath", classPath));
+        .config("spark.executor.extraClassPath", classPath), true);
   }
 
-  /** The pipeline's output, each row followed by the JVM that computed it and that JVM's session loads. */
-  private static List<Row> run(SparkSession.Builder builder) throws InterruptedException {
+  /**
+   * The pipeline's output, each row followed by the JVM that computed it and that JVM's session
+   * loads; {@code remote}: the model path names a scheme set in the session's conf at runtime.
+   */
+  private static List<Row> run(SparkSession.Builder builder, boolean remote) throws InterruptedException {
     SparkSession spark = builder.appName("MultiExecutorTest")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
@@ -69,9 +76,13 @@ class MultiExecutorTest {
       // parallelize with explicit slices: the same rows in the same partitions, so the same batches
       Dataset<Row> texts = spark.createDataFrame(
           new JavaSparkContext(spark.sparkContext()).parallelize(texts(), PARTITIONS), INPUT);
-      Path folder = Fixtures.model(MODEL);
-      TextClassifier top1 = new TextClassifier().setModelPath(folder.toString()).setInputCol("text").setOutputCol("top1");
-      TextClassifier all = new TextClassifier().setModelPath(folder.toString()).setInputCol("text").setOutputCol("all")
+      String folder = Fixtures.model(MODEL).toAbsolutePath().toString();
+      if (remote) {
+        spark.conf().set(RemoteLikeFileSystem.implKey(REMOTE_SCHEME), RemoteLikeFileSystem.class.getName());
+        folder = REMOTE_SCHEME + "://" + folder;
+      }
+      TextClassifier top1 = new TextClassifier().setModelPath(folder).setInputCol("text").setOutputCol("top1");
+      TextClassifier all = new TextClassifier().setModelPath(folder).setInputCol("text").setOutputCol("all")
           .setTopK(NullableIntParam.NONE);
       Dataset<Row> out = all.transform(top1.transform(texts));
       StructType tagged = out.schema().add("jvm", DataTypes.StringType).add("sessionLoads", DataTypes.LongType);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 
 /** Test models: the tiny fixtures under test resources and the real all-MiniLM-L6-v2. */
 public final class Fixtures {
@@ -48,7 +49,7 @@ public final class Fixtures {
   }
 
   public static ModelSpec.Model open(Path folder) {
-    return spec(folder).open(List.of());
+    return spec(folder).open(new Configuration(), List.of());
   }
 
   /**

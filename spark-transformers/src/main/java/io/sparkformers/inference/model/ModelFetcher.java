@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * Resolves a model URI to a local folder. Local paths are used in place; any other Hadoop URI
  * (hdfs:, s3a:, dbfs:, abfss:) is copied once per JVM into a local cache directory, keyed by the
  * URI and the remote files' sizes and modification times, so a changed model is fetched again.
+ * The caller supplies the Hadoop configuration: on a cluster it must be the driver's session
+ * configuration, since credentials and file system settings given to Spark (spark.hadoop.*, or
+ * fs.* set at runtime) are not in the configuration an executor would build from its own files.
  */
 public final class ModelFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFetcher.class);
@@ -35,16 +38,18 @@ public final class ModelFetcher {
     return scheme == null || scheme.equals("file") || scheme.length() == 1;
   }
 
-  /** The local folder of a model URI: the path itself, or its copy in the local cache. */
-  public static Path localFolder(String uri) {
+  /**
+   * The local folder of a model URI: the path itself, or its copy in the local cache, fetched with
+   * {@code conf} (unused for local paths).
+   */
+  public static Path localFolder(String uri, Configuration conf) {
     if (isLocal(uri)) {
       return uri.startsWith("file:") ? Paths.get(URI.create(uri)) : Paths.get(uri);
     }
-    return FETCHED.computeIfAbsent(uri, ModelFetcher::copyToCache);
+    return FETCHED.computeIfAbsent(uri, u -> copyToCache(u, conf));
   }
 
-  private static Path copyToCache(String uri) {
-    Configuration conf = new Configuration();
+  private static Path copyToCache(String uri, Configuration conf) {
     try {
       org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(uri);
       FileSystem fs = remote.getFileSystem(conf);

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The small, serializable description of a model that travels to executors (never the weights):
@@ -20,9 +21,12 @@ import java.util.List;
 public record ModelSpec(String uri, String dtype, String engine, String device, int threads)
     implements Serializable {
 
-  /** The model as this task sees it: the local folder, the resolved device and cached sessions. */
-  public Model open(List<String> assignedGpus) {
-    ModelBundle bundle = ModelBundle.open(ModelFetcher.localFolder(uri));
+  /**
+   * The model as this task sees it: the local folder, the resolved device and cached sessions.
+   * {@code hadoopConf} reaches a remote {@link #uri} (see {@link ModelFetcher}).
+   */
+  public Model open(Configuration hadoopConf, List<String> assignedGpus) {
+    ModelBundle bundle = ModelBundle.open(ModelFetcher.localFolder(uri, hadoopConf));
     InferenceEngine eng = InferenceEngine.named(engine);
     Device resolved = Device.parse(device).resolve(assignedGpus, eng.gpuUsable());
     return new Model(this, bundle, eng, resolved);
