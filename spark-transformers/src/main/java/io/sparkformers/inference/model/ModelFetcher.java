@@ -57,8 +57,7 @@ public final class ModelFetcher {
       for (FileStatus s : fs.listStatus(remote)) {
         identity.append('|').append(s.getPath().getName()).append(s.getLen()).append(s.getModificationTime());
       }
-      Path cacheRoot = Paths.get(System.getProperty("sparkformers.model.cache",
-          Paths.get(System.getProperty("java.io.tmpdir"), "sparkformers-models").toString()));
+      Path cacheRoot = cacheRoot();
       Path target = cacheRoot.resolve(sha256(identity.toString()).substring(0, 16));
       if (Files.isDirectory(target)) return target;
       Files.createDirectories(cacheRoot);
@@ -71,12 +70,26 @@ public final class ModelFetcher {
       } catch (IOException raced) {
         // another JVM on this host fetched it first; theirs is as good as ours
         if (!Files.isDirectory(target)) throw raced;
+      } finally {
+        // the local file system's delete, as it wrote the copy (and its .crc files)
+        FileSystem.getLocal(conf).delete(new org.apache.hadoop.fs.Path(staging.toUri()), true);
       }
       LOG.info("fetched model {} to {} in {} ms", uri, target, (System.nanoTime() - started) / 1_000_000);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot fetch model folder " + uri + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * An environment variable, not a system property: executors get it from
+   * {@code spark.executorEnv.SPARKFORMERS_MODEL_CACHE}, while Spark refuses executor Java options
+   * that contain "-Dspark", which "-Dsparkformers..." does.
+   */
+  private static Path cacheRoot() {
+    String dir = System.getenv("SPARKFORMERS_MODEL_CACHE");
+    return dir != null && !dir.isBlank() ? Paths.get(dir)
+        : Paths.get(System.getProperty("java.io.tmpdir"), "sparkformers-models");
   }
 
   static String sha256(String s) {

@@ -43,5 +43,8 @@ class ModelFetcherTest {
     assertEquals(local, ModelFetcher.localFolder(uri, conf));
     assertEquals(before + opens, RemoteLikeFileSystem.OPENS.get(), "the second call is served from the cache");
     assertEquals("bert", ModelBundle.open(local).modelType());
+    try (var entries = Files.list(local.getParent())) {
+      assertTrue(entries.noneMatch(p -> p.getFileName().toString().startsWith("fetch-")), "no staging folder left");
+    }
   }
 }
