@@ -59,7 +59,7 @@ public abstract class ImageStage<S extends ImageStage<S, O>, O> extends Inferenc
       implements TaskBinding<ImageInput, O> {
     @Override
     public TaskPipeline<ImageInput, ?, O> pipeline(ModelSpec.Model model) {
-      return task.pipeline(model, decoder);
+      return task.pipeline(model, decoder.readingPathsWith(model.hadoopConf()));
     }
 
     @Override

@@ -24,15 +24,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model folder behind a file system that only the Spark session's configuration names, set at
- * runtime as a notebook sets fs.azure.account.key...: the stage must fetch it with that
- * configuration, not one built from the JVM's own files. In local mode the tasks reuse the
- * driver's fetch; MultiExecutorTest fetches in executor JVMs.
+ * A model folder, or image files, behind a file system that only the Spark session's
+ * configuration names, set at runtime as a notebook sets fs.azure.account.key...: the stage must
+ * read them with that configuration, not one built from the JVM's own files. In local mode the
+ * tasks reuse the driver's fetch; MultiExecutorTest fetches in executor JVMs.
  */
 class SessionHadoopConfTest {
   private static final String MODEL = "text-classification-bert";
   // no other test in this JVM names it: Hadoop caches a file system per scheme, whatever conf asked
   private static final String SCHEME = "sftest";
+  private static final String IMAGE_SCHEME = "sfimages";
   private final SparkSession spark = LocalSpark.get();
 
   @Test
@@ -50,6 +51,34 @@ class SessionHadoopConfTest {
     } finally {
       spark.conf().unset(RemoteLikeFileSystem.implKey(SCHEME));
     }
+  }
+
+  @Test
+  void imagePathsAreReadWithTheSessionConf() {
+    Path images = Fixtures.model("inputs/images").toAbsolutePath();
+    List<Row> rows = new ArrayList<>();
+    for (String name : List.of("img_32x32.png", "img_40x56.png", "img_64x48.png")) {
+      rows.add(RowFactory.create(rows.size(), images.resolve(name).toString(), IMAGE_SCHEME + "://" + images.resolve(name)));
+    }
+    Dataset<Row> paths = spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType)
+        .add("local", DataTypes.StringType).add("remote", DataTypes.StringType)).repartition(2);
+    spark.conf().set(RemoteLikeFileSystem.implKey(IMAGE_SCHEME), RemoteLikeFileSystem.class.getName());
+    try {
+      int before = RemoteLikeFileSystem.OPENS.get();
+      List<Row> remote = imageLabels(paths, "remote");
+      assertEquals(rows.size(), RemoteLikeFileSystem.OPENS.get() - before, "each image read through " + IMAGE_SCHEME + ":");
+      assertEquals(imageLabels(paths, "local"), remote);
+    } finally {
+      spark.conf().unset(RemoteLikeFileSystem.implKey(IMAGE_SCHEME));
+    }
+  }
+
+  private static List<Row> imageLabels(Dataset<Row> paths, String column) {
+    ImageClassifier stage = new ImageClassifier().setModelPath(Fixtures.model("image-classification-vit").toString())
+        .setInputCol(column).setOutputCol("labels");
+    List<Row> out = new ArrayList<>(stage.transform(paths).select("id", "labels").collectAsList());
+    out.sort(Comparator.comparingInt(r -> r.getInt(0)));
+    return out;
   }
 
   private List<Row> labels(String modelPath) {

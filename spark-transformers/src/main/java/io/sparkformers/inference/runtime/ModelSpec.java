@@ -23,13 +23,14 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
 
   /**
    * The model as this task sees it: the local folder, the resolved device and cached sessions.
-   * {@code hadoopConf} reaches a remote {@link #uri} (see {@link ModelFetcher}).
+   * {@code hadoopConf} reaches a remote {@link #uri} (see {@link ModelFetcher}) and, through
+   * {@link Model#hadoopConf}, inputs given as paths.
    */
   public Model open(Configuration hadoopConf, List<String> assignedGpus) {
     ModelBundle bundle = ModelBundle.open(ModelFetcher.localFolder(uri, hadoopConf));
     InferenceEngine eng = InferenceEngine.named(engine);
     Device resolved = Device.parse(device).resolve(assignedGpus, eng.gpuUsable());
-    return new Model(this, bundle, eng, resolved);
+    return new Model(this, bundle, eng, resolved, hadoopConf);
   }
 
   /** A model folder opened for one device; sessions and tokenizers come from the JVM-wide cache. */
@@ -38,12 +39,14 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
     private final ModelBundle bundle;
     private final InferenceEngine engine;
     private final Device device;
+    private final Configuration hadoopConf;
 
-    Model(ModelSpec spec, ModelBundle bundle, InferenceEngine engine, Device device) {
+    Model(ModelSpec spec, ModelBundle bundle, InferenceEngine engine, Device device, Configuration hadoopConf) {
       this.spec = spec;
       this.bundle = bundle;
       this.engine = engine;
       this.device = device;
+      this.hadoopConf = hadoopConf;
     }
 
     public ModelBundle bundle() {
@@ -52,6 +55,11 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
 
     public Device device() {
       return device;
+    }
+
+    /** The configuration the model was fetched with, for reading input files from the same places. */
+    public Configuration hadoopConf() {
+      return hadoopConf;
     }
 
     /** The graph {@code name} (model, encoder_model, decoder_model_merged ...), loaded once per JVM. */

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -31,21 +32,34 @@ public final class ImageDecoder implements java.io.Serializable {
 
   private final long maxPixels;
   private final long maxBytes;
+  /** Reaches image paths; set on the executor, since a Hadoop Configuration is not serializable. */
+  private final transient Configuration files;
 
   public ImageDecoder() {
     this(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES);
   }
 
   public ImageDecoder(long maxPixels, long maxBytes) {
+    this(maxPixels, maxBytes, null);
+  }
+
+  private ImageDecoder(long maxPixels, long maxBytes, Configuration files) {
     if (maxPixels <= 0 || maxBytes <= 0) {
       throw new IllegalArgumentException("limits must be positive: maxPixels=" + maxPixels + ", maxBytes=" + maxBytes);
     }
     this.maxPixels = maxPixels;
     this.maxBytes = maxBytes;
+    this.files = files;
   }
 
-  public long maxBytes() {
-    return maxBytes;
+  /** This decoder reading image paths with {@code conf}, e.g. the Spark session's Hadoop configuration. */
+  public ImageDecoder readingPathsWith(Configuration conf) {
+    return new ImageDecoder(maxPixels, maxBytes, conf);
+  }
+
+  /** Reads and decodes the image at a path or Hadoop URI, within the same limits as bytes. */
+  public RgbImage decodeFile(String path) {
+    return decode(ImageFiles.read(path, maxBytes, files));
   }
 
   /**

@@ -11,21 +11,22 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads an image file through Hadoop's FileSystem, so a path column may name local files or any
- * Hadoop URI, as model paths may. The size is checked before a byte is read.
+ * Hadoop URI, as model paths may, with the configuration the caller has (a stage's: its Spark
+ * session's). The size is checked before a byte is read.
  */
 final class ImageFiles {
-  /** Loading a Configuration parses its XML resources: once per JVM, not per row. */
-  private static final Configuration CONF = new Configuration();
+  /** Without a caller's: loading a Configuration parses its XML resources, once per JVM, not per row. */
+  private static final Configuration DEFAULT = new Configuration();
 
   private ImageFiles() {}
 
-  static byte[] read(String path, long maxBytes) {
+  static byte[] read(String path, long maxBytes, Configuration conf) {
     if (path == null || path.isBlank()) {
       throw new InvalidInputException("empty image path");
     }
     try {
       Path file = new Path(path);
-      FileSystem fs = file.getFileSystem(CONF);
+      FileSystem fs = file.getFileSystem(conf != null ? conf : DEFAULT);
       FileStatus status = fs.getFileStatus(file);
       if (status.isDirectory()) {
         throw new InvalidInputException("image path " + path + " is a directory");

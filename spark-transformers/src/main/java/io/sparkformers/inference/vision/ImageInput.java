@@ -31,7 +31,7 @@ public sealed interface ImageInput extends Serializable {
   record Located(String path) implements ImageInput {
     @Override
     public RgbImage load(ImageDecoder decoder) {
-      return decoder.decode(ImageFiles.read(path, decoder.maxBytes()));
+      return decoder.decodeFile(path);
     }
   }
 }
