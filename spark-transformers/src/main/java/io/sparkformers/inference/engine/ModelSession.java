@@ -9,6 +9,9 @@ public interface ModelSession extends AutoCloseable {
 
   List<String> outputNames();
 
+  /** Declared input shape; -1 marks a dynamic axis (a symbolic dimension such as the batch). */
+  long[] inputShape(String name);
+
   /** Declared output shape; -1 marks a dynamic axis. */
   long[] outputShape(String name);
 

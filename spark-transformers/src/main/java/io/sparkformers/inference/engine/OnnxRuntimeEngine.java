@@ -56,15 +56,21 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     private final OrtSession session;
     private final List<String> inputs;
     private final List<String> outputs;
+    private final Map<String, long[]> inputShapes = new LinkedHashMap<>();
     private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
 
     Session(OrtSession session) throws OrtException {
       this.session = session;
       this.inputs = List.copyOf(session.getInputNames());
       this.outputs = List.copyOf(session.getOutputNames());
-      for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+      tensorShapes(session.getInputInfo(), inputShapes);
+      tensorShapes(session.getOutputInfo(), outputShapes);
+    }
+
+    private static void tensorShapes(Map<String, NodeInfo> infos, Map<String, long[]> shapes) {
+      for (Map.Entry<String, NodeInfo> e : infos.entrySet()) {
         if (e.getValue().getInfo() instanceof TensorInfo) {
-          outputShapes.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).getShape());
+          shapes.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).getShape());
         }
       }
     }
@@ -77,6 +83,13 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     @Override
     public List<String> outputNames() {
       return outputs;
+    }
+
+    @Override
+    public long[] inputShape(String name) {
+      long[] shape = inputShapes.get(name);
+      if (shape == null) throw new IllegalArgumentException("graph has no tensor input " + name);
+      return shape.clone();
     }
 
     @Override
