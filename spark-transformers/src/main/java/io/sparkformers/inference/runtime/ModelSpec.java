@@ -62,12 +62,17 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
       return hadoopConf;
     }
 
-    /** The graph {@code name} (model, encoder_model, decoder_model_merged ...), loaded once per JVM. */
+    /**
+     * The graph {@code name} (model, encoder_model, decoder_model_merged ...), loaded once per JVM.
+     * On a GPU its forward passes go through one {@link DeviceWorker}, which merges the tasks' batches.
+     */
     public ModelSession session(String name) {
       Path graph = bundle.graph(name, spec.dtype());
       List<Object> key = List.of("session", graph.toAbsolutePath().toString(), fingerprint(graph),
           engine.name(), device, spec.threads());
-      return ModelCache.get("session", key, () -> engine.open(graph, device, spec.threads()));
+      return ModelCache.get("session", key, () -> DeviceWorkerMode.fromEnvironment().session(
+          engine.open(graph, device, spec.threads()), device, graph.getFileName().toString(),
+          DeviceWorker.Settings.defaults()));
     }
 
     /** A tokenizer with these settings, loaded once per JVM. */

@@ -1,0 +1,74 @@
+package io.sparkformers.inference.runtime;
+
+import io.sparkformers.inference.engine.ModelSession;
+import io.sparkformers.inference.engine.Tensor;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A session whose forward passes go through its device's {@link DeviceWorker}; callers block until
+ * their own outputs or exception come back, as with the plain session. Closing it stops the worker,
+ * then closes the session.
+ */
+final class DeviceWorkerSession implements ModelSession {
+  private final ModelSession session;
+  private final DeviceWorker worker;
+
+  DeviceWorkerSession(ModelSession session, DeviceWorker worker) {
+    this.session = session;
+    this.worker = worker;
+  }
+
+  @Override
+  public List<String> inputNames() {
+    return session.inputNames();
+  }
+
+  @Override
+  public List<String> outputNames() {
+    return session.outputNames();
+  }
+
+  @Override
+  public long[] inputShape(String name) {
+    return session.inputShape(name);
+  }
+
+  @Override
+  public long[] outputShape(String name) {
+    return session.outputShape(name);
+  }
+
+  @Override
+  public Map<String, Tensor> run(Map<String, Tensor> inputs, String... outputs) {
+    CompletableFuture<Map<String, Tensor>> result = null;
+    try {
+      result = worker.submit(inputs, outputs);
+      return result.get();
+    } catch (InterruptedException e) {
+      // a killed Spark task: the worker skips the request if it has not started it
+      if (result != null) result.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the device worker", e);
+    } catch (ExecutionException e) {
+      // the exception the plain session would have thrown, so batch splitting and error columns match
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+      if (cause instanceof Error) throw (Error) cause;
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+    session.close();
+  }
+
+  @Override
+  public String toString() {
+    return "DeviceWorker(" + session + ")";
+  }
+}
