@@ -82,6 +82,11 @@ public final class VisionBench {
     processed.clear();
 
     SparkSession spark = TextBench.localSpark();
+    if (base) {
+      // ~8 images a task instead of ~32: 200 images in 7 tasks would leave one of the two threads
+      // idle for a whole task at the end; a task here lasts seconds, so its own cost is noise
+      spark.conf().set("spark.sql.files.maxPartitionBytes", "32m");
+    }
     String folder = files.get(0).getParent().toAbsolutePath().toString();
     double stageSeconds = 0;
     double rawSeconds = 0;
