@@ -62,6 +62,26 @@ public final class Tensor {
     return (boolean[]) cast(Type.BOOL);
   }
 
+  /** Elements in the tensor. */
+  public int size() {
+    return java.lang.reflect.Array.getLength(data);
+  }
+
+  /**
+   * The rows {@code rows} of axis 0, in that order; an index may repeat (torch's index_select), as
+   * beam search needs to reorder and copy its cached rows.
+   */
+  public Tensor take(int[] rows) {
+    int rowSize = shape[0] == 0 ? 0 : size() / Math.toIntExact(shape[0]);
+    long[] newShape = shape.clone();
+    newShape[0] = rows.length;
+    Object out = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), rows.length * rowSize);
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(data, rows[i] * rowSize, out, i * rowSize, rowSize);
+    }
+    return new Tensor(type, out, newShape);
+  }
+
   private Object cast(Type wanted) {
     if (type != wanted) {
       throw new IllegalStateException("tensor is " + type + ", not " + wanted);

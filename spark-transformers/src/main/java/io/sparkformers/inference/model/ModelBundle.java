@@ -91,12 +91,18 @@ public final class ModelBundle {
    * {@code name_<dtype>.onnx}. Looked up at the root, then under onnx/.
    */
   public Path graph(String name, String dtype) {
+    return findGraph(name, dtype).orElseThrow(() -> new ModelFolderException("model folder " + dir + " has no "
+        + name + variantSuffix(dtype) + ".onnx (looked in ./ and onnx/)"
+        + (dtype == null || dtype.equals("fp32") ? "" : "; dtype=" + dtype + " picks that variant")));
+  }
+
+  /** The graph as {@link #graph}, or empty when the folder has none of that name. */
+  public Optional<Path> findGraph(String name, String dtype) {
     String file = name + variantSuffix(dtype) + ".onnx";
     for (Path candidate : List.of(dir.resolve(file), dir.resolve("onnx").resolve(file))) {
-      if (Files.isRegularFile(candidate)) return candidate;
+      if (Files.isRegularFile(candidate)) return Optional.of(candidate);
     }
-    throw new ModelFolderException("model folder " + dir + " has no " + file + " (looked in ./ and onnx/)"
-        + (dtype == null || dtype.equals("fp32") ? "" : "; dtype=" + dtype + " picks that variant"));
+    return Optional.empty();
   }
 
   static String variantSuffix(String dtype) {

@@ -75,13 +75,25 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
           DeviceWorker.Settings.defaults()));
     }
 
+    /** Whether the folder has the graph {@code name} in this spec's dtype. */
+    public boolean hasGraph(String name) {
+      return bundle.findGraph(name, spec.dtype()).isPresent();
+    }
+
     /** A tokenizer with these settings, loaded once per JVM. */
     public TextTokenizer tokenizer(Integer maxLength, TextTokenizer.Truncation truncation, int stride,
         boolean overflow) {
+      return tokenizer(maxLength, truncation, stride, overflow, true);
+    }
+
+    /** A tokenizer with these settings, loaded once per JVM; see {@link TextTokenizer#load}. */
+    public TextTokenizer tokenizer(Integer maxLength, TextTokenizer.Truncation truncation, int stride,
+        boolean overflow, boolean addSpecialTokens) {
       Path file = bundle.tokenizerFile();
       List<Object> key = List.of("tokenizer", file.toAbsolutePath().toString(), fingerprint(file),
-          String.valueOf(maxLength), truncation, stride, overflow);
-      return ModelCache.get("tokenizer", key, () -> TextTokenizer.load(bundle, maxLength, truncation, stride, overflow));
+          String.valueOf(maxLength), truncation, stride, overflow, addSpecialTokens);
+      return ModelCache.get("tokenizer", key,
+          () -> TextTokenizer.load(bundle, maxLength, truncation, stride, overflow, addSpecialTokens));
     }
 
     private static String fingerprint(Path file) {

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class TextTokenizer implements AutoCloseable {
   /** How long inputs are cut: HF's truncation strategies, with overflow windows when stride > 0. */
-  public enum Truncation { LONGEST_FIRST, ONLY_FIRST, ONLY_SECOND }
+  public enum Truncation { LONGEST_FIRST, ONLY_FIRST, ONLY_SECOND, DO_NOT_TRUNCATE }
 
   private final HuggingFaceTokenizer tokenizer;
   private final int maxLength;
@@ -35,11 +35,20 @@ public final class TextTokenizer implements AutoCloseable {
 
   public static TextTokenizer load(
       ModelBundle bundle, Integer maxLength, Truncation truncation, int stride, boolean overflow) {
+    return load(bundle, maxLength, truncation, stride, overflow, true);
+  }
+
+  /**
+   * @param addSpecialTokens false encodes the text alone, as text-generation's tokenizer call does
+   *     (add_special_tokens=False)
+   */
+  public static TextTokenizer load(ModelBundle bundle, Integer maxLength, Truncation truncation, int stride,
+      boolean overflow, boolean addSpecialTokens) {
     Path file = bundle.tokenizerFile();
     int modelMax = modelMaxLength(bundle);
     int limit = maxLength == null ? modelMax : Math.min(maxLength, modelMax);
     Map<String, String> options = new HashMap<>();
-    options.put("addSpecialTokens", "true");
+    options.put("addSpecialTokens", Boolean.toString(addSpecialTokens));
     options.put("truncation", truncation.name());
     options.put("padding", "false");
     options.put("maxLength", Integer.toString(limit));
@@ -82,6 +91,18 @@ public final class TextTokenizer implements AutoCloseable {
   /** The fast tokenizer's decoder: transformers' convert_tokens_to_string over these ids. */
   public String decode(long[] ids, boolean skipSpecialTokens) {
     return tokenizer.decode(ids, skipSpecialTokens);
+  }
+
+  /**
+   * {@link #decode}, then with {@code cleanUpTokenizationSpaces} the spaces before punctuation and
+   * contractions removed, as transformers' clean_up_tokenization (text-generation asks for it).
+   */
+  public String decode(long[] ids, boolean skipSpecialTokens, boolean cleanUpTokenizationSpaces) {
+    String text = decode(ids, skipSpecialTokens);
+    if (!cleanUpTokenizationSpaces) return text;
+    return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",")
+        .replace(" ' ", "'").replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s")
+        .replace(" 've", "'ve").replace(" 're", "'re");
   }
 
   public int maxLength() {

@@ -11,6 +11,14 @@ public final class TokenBatch {
   private TokenBatch() {}
 
   public static Map<String, Tensor> collate(List<? extends Tokenized> batch, long padId) {
+    return collate(batch, padId, false);
+  }
+
+  /**
+   * @param padLeft pad before each sequence rather than after, as generation with a decoder-only
+   *     model needs: every row's last token is then at the same position
+   */
+  public static Map<String, Tensor> collate(List<? extends Tokenized> batch, long padId, boolean padLeft) {
     int rows = batch.size();
     int width = 1;
     for (Tokenized t : batch) width = Math.max(width, t.length());
@@ -22,9 +30,10 @@ public final class TokenBatch {
       Encoding e = batch.get(r).encoding();
       long[] rowIds = e.getIds();
       long[] rowTypes = e.getTypeIds();
-      System.arraycopy(rowIds, 0, ids, r * width, rowIds.length);
-      System.arraycopy(rowTypes, 0, types, r * width, rowTypes.length);
-      java.util.Arrays.fill(mask, r * width, r * width + rowIds.length, 1L);
+      int start = r * width + (padLeft ? width - rowIds.length : 0);
+      System.arraycopy(rowIds, 0, ids, start, rowIds.length);
+      System.arraycopy(rowTypes, 0, types, start, rowTypes.length);
+      java.util.Arrays.fill(mask, start, start + rowIds.length, 1L);
     }
     Map<String, Tensor> inputs = new LinkedHashMap<>();
     inputs.put("input_ids", Tensor.longs(ids, rows, width));

@@ -26,6 +26,17 @@ public record TokenizerVocabulary(OptionalLong unknownTokenId, OptionalLong clsT
         prefix != null && !prefix.isNull() && !prefix.asText().isEmpty());
   }
 
+  /**
+   * The id of an added token (tokenizer.json added_tokens, where language codes such as mBART's
+   * "de_DE" live), not of an ordinary vocabulary entry that happens to read the same.
+   */
+  public static OptionalLong addedTokenId(ModelBundle bundle, String token) {
+    for (JsonNode added : ModelBundle.readJson(bundle.tokenizerFile()).path("added_tokens")) {
+      if (token.equals(added.path("content").asText())) return OptionalLong.of(added.path("id").asLong());
+    }
+    return OptionalLong.empty();
+  }
+
   /** A special token is written either as its text or as {"content": text, ...}. */
   private static String tokenText(JsonNode token) {
     if (token == null || token.isNull()) return null;
