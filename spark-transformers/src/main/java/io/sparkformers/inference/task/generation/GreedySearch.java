@@ -1,0 +1,77 @@
+package io.sparkformers.inference.task.generation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * transformers' greedy_search, and with do_sample its sample: each step every row takes its best
+ * token, or one drawn from its warped distribution with the row's own random stream, until eos or
+ * its length limit.
+ */
+final class GreedySearch {
+  private final GenerationConfig config;
+  private final List<LogitsProcessor> processors;
+  private final List<LogitsProcessor> warpers;
+
+  GreedySearch(GenerationConfig config) {
+    this.config = config;
+    this.processors = LogitsProcessors.of(config);
+    this.warpers = config.doSample() ? LogitsWarpers.of(config) : List.of();
+  }
+
+  /**
+   * @param sequences one per decoding row, extended in place
+   * @param randoms one per row; used only when sampling
+   */
+  List<Generated> run(Decoding decoding, List<TokenSequence> sequences, List<SplittableRandom> randoms) {
+    int n = sequences.size();
+    double[] score = new double[n];
+    int[] live = new int[n];
+    for (int i = 0; i < n; i++) live[i] = i;
+    while (true) {
+      List<Integer> going = new ArrayList<>();
+      for (int r = 0; r < live.length; r++) {
+        int i = live[r];
+        TokenSequence s = sequences.get(i);
+        float[] scores = decoding.logits(r);
+        for (LogitsProcessor p : processors) p.process(s, scores);
+        float[] logProbs = Scores.logSoftmax(scores);
+        int token = config.doSample() ? draw(s, scores, randoms.get(i)) : Scores.argmax(scores);
+        score[i] += logProbs[token];
+        s.append(token);
+        if (!config.isEos(token) && !s.full()) going.add(r);
+      }
+      if (going.isEmpty()) break;
+      int[] rows = going.stream().mapToInt(Integer::intValue).toArray();
+      if (rows.length < live.length) decoding.keep(rows);
+      int[] next = new int[rows.length];
+      long[] tokens = new long[rows.length];
+      for (int k = 0; k < rows.length; k++) {
+        next[k] = live[rows[k]];
+        tokens[k] = sequences.get(next[k]).last();
+      }
+      live = next;
+      decoding.append(tokens);
+    }
+    List<Generated> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) out.add(new Generated(sequences.get(i).generated(), score[i]));
+    return out;
+  }
+
+  /** torch.multinomial over softmax of the warped scores, from the row's random stream. */
+  private int draw(TokenSequence s, float[] scores, SplittableRandom random) {
+    for (LogitsProcessor w : warpers) w.process(s, scores);
+    float[] probs = Scores.softmax(scores);
+    double u = random.nextDouble();
+    double cumulative = 0;
+    int last = 0;
+    for (int t = 0; t < probs.length; t++) {
+      if (probs[t] <= 0) continue;
+      cumulative += probs[t];
+      last = t;
+      if (u < cumulative) return t;
+    }
+    return last;
+  }
+}
