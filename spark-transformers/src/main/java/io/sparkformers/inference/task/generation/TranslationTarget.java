@@ -1,0 +1,44 @@
+package io.sparkformers.inference.task.generation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkformers.inference.model.ModelBundle;
+import io.sparkformers.inference.text.TokenizerVocabulary;
+import java.util.Iterator;
+import java.util.OptionalLong;
+
+/**
+ * What a translation's languages select in a model, as transformers' translation pipeline does:
+ * the config.json task_specific_params entry translation_{src}_to_{tgt} (T5: its prefix and
+ * generation settings; with no languages the first translation_* entry, as pipeline("translation")
+ * falls back to), else, for tokenizers with language-code tokens (mBART-50 "de_DE", NLLB
+ * "deu_Latn", M2M100 "__de__"), the target's token as forced_bos_token_id.
+ *
+ * @param task the task_specific_params key to apply ("translation" when none)
+ * @param forcedBosTokenId the target language token, or null
+ */
+public record TranslationTarget(String task, Long forcedBosTokenId) {
+
+  /** @param srcLang source language or null; @param tgtLang target language or null */
+  public static TranslationTarget resolve(ModelBundle bundle, String srcLang, String tgtLang) {
+    String entry = taskEntry(bundle.config().path("task_specific_params"), srcLang, tgtLang);
+    if (entry != null) return new TranslationTarget(entry, null);
+    if (tgtLang == null) return new TranslationTarget("translation", null);
+    OptionalLong token = TokenizerVocabulary.addedTokenId(bundle, tgtLang);
+    if (token.isEmpty()) token = TokenizerVocabulary.addedTokenId(bundle, "__" + tgtLang + "__");
+    if (token.isPresent()) return new TranslationTarget("translation", token.getAsLong());
+    throw new IllegalArgumentException("tgtLang '" + tgtLang + "': the model has no task_specific_params entry"
+        + " translation_" + (srcLang == null ? "*" : srcLang) + "_to_" + tgtLang
+        + " and its tokenizer no language token '" + tgtLang + "'");
+  }
+
+  /** The first translation_{src}_to_{tgt} key, any language standing for a missing one. */
+  private static String taskEntry(JsonNode params, String srcLang, String tgtLang) {
+    for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      String[] parts = key.split("_");
+      if (parts.length != 4 || !parts[0].equals("translation") || !parts[2].equals("to")) continue;
+      if ((srcLang == null || parts[1].equals(srcLang)) && (tgtLang == null || parts[3].equals(tgtLang))) return key;
+    }
+    return null;
+  }
+}
