@@ -11,7 +11,9 @@ import java.util.OptionalLong;
  * the config.json task_specific_params entry translation_{src}_to_{tgt} (T5: its prefix and
  * generation settings; with no languages the first translation_* entry, as pipeline("translation")
  * falls back to), else, for tokenizers with language-code tokens (mBART-50 "de_DE", NLLB
- * "deu_Latn", M2M100 "__de__"), the target's token as forced_bos_token_id.
+ * "deu_Latn", M2M100 "__de__"), the target's token as forced_bos_token_id. A model with neither
+ * (a one-pair model such as Marian opus-mt-en-de) ignores the languages, as transformers does; one
+ * with translation entries but not the one asked for is an error rather than a prefix-less run.
  *
  * @param task the task_specific_params key to apply ("translation" when none)
  * @param forcedBosTokenId the target language token, or null
@@ -20,15 +22,21 @@ public record TranslationTarget(String task, Long forcedBosTokenId) {
 
   /** @param srcLang source language or null; @param tgtLang target language or null */
   public static TranslationTarget resolve(ModelBundle bundle, String srcLang, String tgtLang) {
-    String entry = taskEntry(bundle.config().path("task_specific_params"), srcLang, tgtLang);
+    JsonNode params = bundle.config().path("task_specific_params");
+    String entry = taskEntry(params, srcLang, tgtLang);
     if (entry != null) return new TranslationTarget(entry, null);
-    if (tgtLang == null) return new TranslationTarget("translation", null);
-    OptionalLong token = TokenizerVocabulary.addedTokenId(bundle, tgtLang);
-    if (token.isEmpty()) token = TokenizerVocabulary.addedTokenId(bundle, "__" + tgtLang + "__");
-    if (token.isPresent()) return new TranslationTarget("translation", token.getAsLong());
-    throw new IllegalArgumentException("tgtLang '" + tgtLang + "': the model has no task_specific_params entry"
-        + " translation_" + (srcLang == null ? "*" : srcLang) + "_to_" + tgtLang
-        + " and its tokenizer no language token '" + tgtLang + "'");
+    if (tgtLang != null) {
+      OptionalLong token = TokenizerVocabulary.addedTokenId(bundle, tgtLang);
+      if (token.isEmpty()) token = TokenizerVocabulary.addedTokenId(bundle, "__" + tgtLang + "__");
+      if (token.isPresent()) return new TranslationTarget("translation", token.getAsLong());
+    }
+    if (taskEntry(params, null, null) != null) {
+      throw new IllegalArgumentException("the model translates only as its task_specific_params say ("
+          + String.join(", ", (Iterable<String>) params::fieldNames) + "); it has no translation_"
+          + (srcLang == null ? "*" : srcLang) + "_to_" + tgtLang + " and its tokenizer no language token '"
+          + tgtLang + "'");
+    }
+    return new TranslationTarget("translation", null);
   }
 
   /** The first translation_{src}_to_{tgt} key, any language standing for a missing one. */

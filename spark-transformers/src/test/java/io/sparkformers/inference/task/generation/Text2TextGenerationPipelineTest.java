@@ -138,6 +138,6 @@ class Text2TextGenerationPipelineTest {
   void aTargetLanguageTheModelDoesNotKnowFailsNamingIt() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> pipeline(T5, "translation", "en", "fr", EIGHT_NEW_TOKENS, false));
-    assertTrue(e.getMessage().contains("'fr'") && e.getMessage().contains("translation_en_to_fr"), e.getMessage());
+    assertTrue(e.getMessage().contains("translation_en_to_fr"), e.getMessage());
   }
 }

@@ -3,6 +3,7 @@ package io.sparkformers.inference.task.generation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.inference.model.ModelBundle;
 import io.sparkformers.testing.Fixtures;
@@ -42,7 +43,16 @@ class TranslationTargetTest {
     assertEquals(7L, TranslationTarget.resolve(mbart, "en_XX", "de_DE").forcedBosTokenId());
     assertEquals(8L, TranslationTarget.resolve(mbart, null, "fr").forcedBosTokenId(), "M2M100's __fr__");
     assertNull(TranslationTarget.resolve(mbart, null, null).forcedBosTokenId());
-    // an ordinary vocabulary entry is not a language code
-    assertThrows(IllegalArgumentException.class, () -> TranslationTarget.resolve(mbart, null, "es"));
+    // an ordinary vocabulary entry is not a language code: a one-pair model ignores the languages
+    assertEquals(new TranslationTarget("translation", null), TranslationTarget.resolve(mbart, "en", "es"));
+  }
+
+  @Test
+  void aPairAModelWithTranslationEntriesLacksFailsNamingWhatItHas() {
+    ModelBundle t5 = ModelBundle.open(Fixtures.model("translation-t5"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TranslationTarget.resolve(t5, "en", "fr"));
+    assertTrue(e.getMessage().contains("translation_en_to_de") && e.getMessage().contains("translation_en_to_fr"),
+        e.getMessage());
   }
 }
