@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
  * feature-extraction over a string column: token embeddings (array&lt;array&lt;float&gt;&gt;, as
  * HF's pipeline) or, with pooling mean / cls, one sentence embedding (array&lt;float&gt;).
  */
-public class FeatureExtractor extends TextStage<FeatureExtractor, String, float[][]> {
+public class FeatureExtractor extends EncoderTextStage<FeatureExtractor, String, float[][]> {
   private final Param<String> pooling = new Param<>(this, "pooling",
       "none (one vector per token), mean (over real tokens, as sentence-transformers) or cls",
       ParamValidators.inArray(new String[] {"none", "mean", "cls"}));

@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
  * text-classification over a string column (and optionally a second one for text pairs), for any
  * encoder with a sequence-classification head: output array&lt;struct&lt;label,score&gt;&gt;.
  */
-public class TextClassifier extends TextStage<TextClassifier, TextClassificationPipeline.Input, List<LabelScore>> {
+public class TextClassifier extends EncoderTextStage<TextClassifier, TextClassificationPipeline.Input, List<LabelScore>> {
   private final Param<String> textPairCol = new Param<>(this, "textPairCol", "second text of a pair (optional)");
   private final NullableIntParam topK = ClassificationParams.topK(this);
   private final Param<String> functionToApply = ClassificationParams.functionToApply(this);

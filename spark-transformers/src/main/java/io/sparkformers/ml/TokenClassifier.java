@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
  * struct&lt;entity_group,score,word,start,end&gt; per entity (simple, first, average, max), with
  * character offsets into the text, as transformers' pipeline returns them.
  */
-public class TokenClassifier extends TextStage<TokenClassifier, String, List<TokenEntity>> {
+public class TokenClassifier extends EncoderTextStage<TokenClassifier, String, List<TokenEntity>> {
   private final Param<String> aggregationStrategy = new Param<>(this, "aggregationStrategy",
       "none, simple, first, average or max (transformers' aggregation_strategy)",
       ParamValidators.inArray(new String[] {"none", "simple", "first", "average", "max"}));
