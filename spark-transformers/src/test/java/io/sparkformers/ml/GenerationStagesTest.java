@@ -1,0 +1,144 @@
+package io.sparkformers.ml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.LocalSpark;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** text-generation, summarization and translation goldens (8 greedy tokens) through the Spark stages. */
+class GenerationStagesTest {
+  private final SparkSession spark = LocalSpark.get();
+
+  private Dataset<Row> frame(List<String> texts) {
+    List<Row> rows = new ArrayList<>();
+    for (String t : texts) rows.add(RowFactory.create(rows.size(), t));
+    return spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType))
+        .repartition(2);
+  }
+
+  /** Sorted here, not with orderBy, whose sampling pass would run the stage (and its counters) twice. */
+  private static List<Row> sortedById(Dataset<Row> out) {
+    List<Row> rows = new ArrayList<>(out.collectAsList());
+    rows.sort(Comparator.comparingInt(r -> r.getInt(0)));
+    return rows;
+  }
+
+  private static List<String> field(JsonNode cases, String name) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode c : cases) out.add(c.get(name).asText());
+    return out;
+  }
+
+  private static String text(Row row) {
+    return row.isNullAt(2) ? null : row.getStruct(2).getString(0);
+  }
+
+  private static TextGenerator generator() {
+    return new TextGenerator().setModelPath(Fixtures.model("text-generation-gpt2").toString()).setMaxNewTokens(8);
+  }
+
+  @Test
+  void textGeneratorGivesTransformersTextsWithAndWithoutThePrompt() {
+    JsonNode cases = Fixtures.golden("text-generation-gpt2", "golden.json").get("cases");
+    Dataset<Row> prompts = frame(field(cases, "prompt"));
+    List<Row> full = sortedById(generator().transform(prompts));
+    List<Row> continuations = sortedById(generator().setReturnFullText(false).transform(prompts));
+    for (int i = 0; i < cases.size(); i++) {
+      assertEquals(cases.get(i).get("pipeline").get(0).get("generated_text").asText(), text(full.get(i)));
+      assertEquals(cases.get(i).get("pipeline_new_text_only").get(0).get("generated_text").asText(),
+          text(continuations.get(i)));
+    }
+    assertEquals("struct<generated_text:string>",
+        generator().transformSchema(prompts.schema()).apply("prediction").dataType().simpleString());
+  }
+
+  @Test
+  void summarizerGivesTransformersSummariesOfTruncatedTexts() {
+    JsonNode cases = Fixtures.golden("summarization-bart", "golden.json").get("cases");
+    Summarizer stage = new Summarizer().setModelPath(Fixtures.model("summarization-bart").toString())
+        .setMaxNewTokens(8).setTruncation(true);
+    Dataset<Row> texts = frame(field(cases, "text"));
+    List<Row> out = sortedById(stage.transform(texts));
+    for (int i = 0; i < cases.size(); i++) {
+      assertEquals(cases.get(i).get("pipeline").get(0).get("summary_text").asText(), text(out.get(i)));
+    }
+    assertEquals("struct<summary_text:string>",
+        stage.transformSchema(texts.schema()).apply("prediction").dataType().simpleString());
+  }
+
+  @Test
+  void translatorGivesTransformersTranslationsWithT5sPrefix() {
+    JsonNode cases = Fixtures.golden("translation-t5", "golden.json").get("cases");
+    Translator stage = new Translator().setModelPath(Fixtures.model("translation-t5").toString())
+        .setSrcLang("en").setTgtLang("de").setMaxNewTokens(8);
+    List<Row> out = sortedById(stage.transform(frame(field(cases, "text"))));
+    for (int i = 0; i < cases.size(); i++) {
+      assertEquals(cases.get(i).get("pipeline").get(0).get("translation_text").asText(), text(out.get(i)));
+    }
+  }
+
+  @Test
+  void aTargetLanguageTheModelDoesNotTranslateToFailsOnTheDriver() {
+    Translator stage = new Translator().setModelPath(Fixtures.model("translation-t5").toString()).setTgtLang("fr");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> stage.transform(frame(List.of("I love this movie."))));
+    assertTrue(e.getMessage().contains("translation_*_to_fr"), e.getMessage());
+  }
+
+  private Dataset<Row> withBadRows() {
+    List<Row> rows = List.of(RowFactory.create(0, "Hello world"), RowFactory.create(1, null),
+        RowFactory.create(2, "a ".repeat(200)), RowFactory.create(3, "The weather in Paris is"));
+    return spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType))
+        .repartition(2);
+  }
+
+  @Test
+  void keepGivesANullOutputAndTheReasonForANullOrOverlongPrompt() {
+    TextGenerator stage = generator().setHandleInvalid("keep");
+    List<Row> out = sortedById(stage.transform(withBadRows()));
+    assertEquals(4, out.size());
+    assertNull(out.get(0).get(3));
+    assertTrue(out.get(1).getString(3).contains("null"), out.get(1).getString(3));
+    assertNull(text(out.get(2)));
+    assertTrue(out.get(2).getString(3).contains("128 positions") && out.get(2).getString(3).contains("truncation"),
+        out.get(2).getString(3));
+    assertEquals(2, stage.counters().rowsFailed.value());
+    List<Row> skipped = sortedById(generator().setHandleInvalid("skip").transform(withBadRows()));
+    assertEquals(List.of(0, 3), skipped.stream().map(r -> r.getInt(0)).toList());
+    Exception e = assertThrows(Exception.class, () -> generator().transform(withBadRows()).collectAsList());
+    assertTrue(rootMessage(e).contains("handleInvalid=error"), rootMessage(e));
+  }
+
+  @Test
+  void aSavedStageKeepsItsGenerateArgumentsAndOutput(@TempDir Path dir) throws Exception {
+    TextGenerator stage = generator().setDoSample(true).setSeed(7).setTopK(20).setTemperature(0.8);
+    String path = dir.resolve("generator").toString();
+    stage.write().save(path);
+    TextGenerator loaded = TextGenerator.load(path);
+    assertTrue(loaded.isSet(loaded.doSample()) && !loaded.isSet(loaded.numBeams()));
+    Dataset<Row> prompts = frame(List.of("Hello world", "The weather in Paris is"));
+    assertEquals(sortedById(stage.transform(prompts)), sortedById(loaded.transform(prompts)));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) root = root.getCause();
+    return String.valueOf(root.getMessage());
+  }
+}
