@@ -36,7 +36,8 @@ final class DecoderGraph {
             + " fixed heads and head_dim; " + input + " is " + Arrays.toString(shape));
       }
       pastShapes.put(input, shape);
-      if (!cached.outputNames().contains(present(input))) {
+      // the first step fills every cache entry; a cached step may leave the cross-attention ones out
+      if (!first.outputNames().contains(present(input))) {
         throw new ModelFolderException("the decoder takes " + input + " but has no output " + present(input));
       }
     }

@@ -10,10 +10,13 @@ import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.task.InvalidInputException;
 import io.sparkformers.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** BART summarization and T5 translation against transformers 4.38's goldens (8 greedy tokens). */
 class Text2TextGenerationPipelineTest {
@@ -90,6 +93,23 @@ class Text2TextGenerationPipelineTest {
             sequence(T5, "translation_en_to_de", pipeline, c.get("text").asText()));
         assertEquals(c.get("pipeline").get(0).get("translation_text").asText(), translations.get(i));
       }
+    }
+  }
+
+  @Test
+  void theSplitDecoderPairGivesTheSameTranslations(@TempDir Path dir) throws Exception {
+    Path t5 = Fixtures.model(T5);
+    Files.createDirectories(dir.resolve("onnx"));
+    for (String file : List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
+        "onnx/encoder_model.onnx", "onnx/decoder_model.onnx", "onnx/decoder_with_past_model.onnx")) {
+      Files.copy(t5.resolve(file), dir.resolve(file));
+    }
+    JsonNode cases = Fixtures.golden(T5, "golden.json").get("cases");
+    Text2TextGenerationPipeline split = new Text2TextGenerationPipeline(Fixtures.open(dir),
+        new Text2TextGenerationPipeline.Settings("translation", null, null, null, EIGHT_NEW_TOKENS, false, 1_000_000));
+    List<String> translations = run(split, texts(cases));
+    for (int i = 0; i < cases.size(); i++) {
+      assertEquals(cases.get(i).get("pipeline").get(0).get("translation_text").asText(), translations.get(i));
     }
   }
 
