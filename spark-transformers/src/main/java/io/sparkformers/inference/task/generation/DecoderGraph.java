@@ -73,10 +73,6 @@ final class DecoderGraph {
     return "present." + past.substring(PAST.length());
   }
 
-  Iterable<String> pastNames() {
-    return pastShapes.keySet();
-  }
-
   /** Zero-length past for every cache input: what the first step of a merged graph takes. */
   Map<String, Tensor> emptyPast(int rows) {
     Map<String, Tensor> past = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ abstract class GenerationPipeline extends TaskPipeline<String, SourceText, Strin
 
   protected final TextTokenizer tokenizer;
   protected final GenerationConfig config;
-  protected final Generator generator;
+  private final Generator generator;
   private final int positionLimit;
   private final long maxInputChars;
 
