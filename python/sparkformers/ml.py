@@ -31,6 +31,9 @@ __all__ = [
     "DepthEstimator",
     "AudioClassifier",
     "SpeechRecognizer",
+    "TextGenerator",
+    "Summarizer",
+    "Translator",
 ]
 
 # The Java side's NullableIntParam.NONE: Hugging Face's None (top_k=None: every label).
@@ -118,13 +121,59 @@ class _StageParams(_Params):
 class _TextParams(_StageParams):
     """io.sparkformers.ml.TextStage: a stage over one text column."""
 
-    maxLength = Param(Params._dummy(), "maxLength",
-                      "truncation length in tokens, special tokens included; 0 for the model's",
-                      typeConverter=TypeConverters.toInt)
     maxInputChars = Param(Params._dummy(), "maxInputChars", "texts longer than this are invalid rows",
                           typeConverter=TypeConverters.toInt)
 
-    _param_defaults = {"inputCol": "text", "maxLength": 0, "maxInputChars": 1000000}
+    _param_defaults = {"inputCol": "text", "maxInputChars": 1000000}
+
+
+class _EncoderTextParams(_TextParams):
+    """io.sparkformers.ml.EncoderTextStage: a text stage whose encoder truncates its input."""
+
+    maxLength = Param(Params._dummy(), "maxLength",
+                      "truncation length in tokens, special tokens included; 0 for the model's",
+                      typeConverter=TypeConverters.toInt)
+
+    _param_defaults = {"maxLength": 0}
+
+
+class _GenerationParams(_TextParams):
+    """io.sparkformers.ml.GenerationStage: transformers' generate() arguments, unset = the model's
+    generation_config.json, then transformers' defaults."""
+
+    maxLength = Param(Params._dummy(), "maxLength",
+                      "longest output in tokens (decoder-only: prompt included); unset: the model's",
+                      typeConverter=TypeConverters.toInt)
+    maxNewTokens = Param(Params._dummy(), "maxNewTokens", "tokens to generate after the prompt",
+                         typeConverter=TypeConverters.toInt)
+    minLength = Param(Params._dummy(), "minLength", "no eos before this length (decoder-only: prompt included)",
+                      typeConverter=TypeConverters.toInt)
+    minNewTokens = Param(Params._dummy(), "minNewTokens", "no eos before this many new tokens",
+                         typeConverter=TypeConverters.toInt)
+    doSample = Param(Params._dummy(), "doSample", "sample each token instead of taking the best",
+                     typeConverter=TypeConverters.toBoolean)
+    temperature = Param(Params._dummy(), "temperature", "sampling: divides the scores",
+                        typeConverter=TypeConverters.toFloat)
+    topK = Param(Params._dummy(), "topK", "sampling: keep the k best tokens; 0 keeps all",
+                 typeConverter=TypeConverters.toInt)
+    topP = Param(Params._dummy(), "topP", "sampling: keep the best tokens up to this probability",
+                 typeConverter=TypeConverters.toFloat)
+    seed = Param(Params._dummy(), "seed", "sampling: with the row's input it picks the row's random stream",
+                 typeConverter=TypeConverters.toInt)
+    numBeams = Param(Params._dummy(), "numBeams", "beam search with this many beams; 1 is greedy search or sampling",
+                     typeConverter=TypeConverters.toInt)
+    lengthPenalty = Param(Params._dummy(), "lengthPenalty", "beam search: scores are divided by length^lengthPenalty",
+                          typeConverter=TypeConverters.toFloat)
+    earlyStopping = Param(Params._dummy(), "earlyStopping", "beam search: true, false or never",
+                          typeConverter=TypeConverters.toString)
+    noRepeatNgramSize = Param(Params._dummy(), "noRepeatNgramSize", "no n-gram of this size occurs twice",
+                              typeConverter=TypeConverters.toInt)
+    repetitionPenalty = Param(Params._dummy(), "repetitionPenalty", "penalty on tokens already present",
+                              typeConverter=TypeConverters.toFloat)
+    truncation = Param(Params._dummy(), "truncation", "cut inputs to the tokenizer's model_max_length",
+                       typeConverter=TypeConverters.toBoolean)
+
+    _param_defaults = {"seed": 0, "truncation": False}
 
 
 class _ImageParams(_StageParams):
@@ -220,7 +269,7 @@ class _Stage(JavaTransformer, _StageParams, JavaMLReadable, JavaMLWritable):
         return super()._make_java_param_pair(param, value)
 
 
-class TextClassifier(_Stage, _TextParams, _HasTopK, _HasFunctionToApply):
+class TextClassifier(_Stage, _EncoderTextParams, _HasTopK, _HasFunctionToApply):
     """text-classification: array<struct<label,score>> per text (and optional second text of a pair)."""
 
     _java_class = "io.sparkformers.ml.TextClassifier"
@@ -231,7 +280,7 @@ class TextClassifier(_Stage, _TextParams, _HasTopK, _HasFunctionToApply):
     _param_defaults = {"topK": 1}
 
 
-class TokenClassifier(_Stage, _TextParams):
+class TokenClassifier(_Stage, _EncoderTextParams):
     """token-classification: array<struct<entity,score,index,word,start,end>>, or entity_group per entity."""
 
     _java_class = "io.sparkformers.ml.TokenClassifier"
@@ -279,7 +328,7 @@ class QuestionAnswerer(_Stage):
                        "handleImpossibleAnswer": False, "alignToWords": True, "maxInputChars": 1000000}
 
 
-class FeatureExtractor(_Stage, _TextParams):
+class FeatureExtractor(_Stage, _EncoderTextParams):
     """feature-extraction: array<array<float>> per token, or array<float> with pooling mean / cls."""
 
     _java_class = "io.sparkformers.ml.FeatureExtractor"
@@ -369,6 +418,38 @@ class SpeechRecognizer(_Stage, _AudioParams):
                              typeConverter=TypeConverters.toString)
 
     _param_defaults = {"chunkLengthS": 0.0, "strideLengthS": [], "returnTimestamps": "none"}
+
+
+class TextGenerator(_Stage, _GenerationParams):
+    """text-generation (decoder-only, GPT-2 family): struct<generated_text> per prompt."""
+
+    _java_class = "io.sparkformers.ml.TextGenerator"
+
+    returnFullText = Param(Params._dummy(), "returnFullText",
+                           "the prompt followed by the generated text; false for the generated text alone",
+                           typeConverter=TypeConverters.toBoolean)
+
+    _param_defaults = {"returnFullText": True}
+
+
+class Summarizer(_Stage, _GenerationParams):
+    """summarization (encoder-decoder, BART/T5 family): struct<summary_text> per text."""
+
+    _java_class = "io.sparkformers.ml.Summarizer"
+
+
+class Translator(_Stage, _GenerationParams):
+    """translation (T5, Marian, mBART): struct<translation_text> per text."""
+
+    _java_class = "io.sparkformers.ml.Translator"
+
+    srcLang = Param(Params._dummy(), "srcLang", "source language, as in translation_{srcLang}_to_{tgtLang}",
+                    typeConverter=TypeConverters.toString)
+    tgtLang = Param(Params._dummy(), "tgtLang",
+                    "target language: a T5 translation_*_to_{tgtLang} entry, or a language-code token",
+                    typeConverter=TypeConverters.toString)
+    prefix = Param(Params._dummy(), "prefix", "text put before every input; unset: the task's (T5), else none",
+                   typeConverter=TypeConverters.toString)
 
 
 # PipelineModel.load and JavaParams._from_java find a stage's Python class by importing the module
