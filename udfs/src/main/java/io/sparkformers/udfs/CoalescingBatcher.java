@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * thread runs them as one batch, then each caller gets its own output back.
  *
  * <p>The thread takes the oldest waiting call and waits at most {@code maxWait} for others, up to
- * {@code maxBatch}. A batch that throws runs again a call at a time, so a bad row fails only its
- * own caller. The thread never waits for a caller: one that gives up (an interrupted, killed task)
- * leaves its call behind and the others go on.
+ * {@code maxBatch}, or until every caller that has {@link #join joined} is waiting: each waits for
+ * its own call, so no more can come. A batch that throws runs again a call at a time, so a bad row
+ * fails only its own caller. The thread never waits for a caller: one that gives up (an
+ * interrupted, killed task) leaves its call behind and the others go on.
  *
  * @param <I> one call's input
  * @param <O> one call's output
@@ -53,6 +54,9 @@ final class CoalescingBatcher<I, O> implements AutoCloseable {
   private final BlockingQueue<Call<I, O>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean closed;
+
+  /** Threads that have said they will call, until they leave. */
+  private final AtomicInteger callers = new AtomicInteger();
 
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong calls = new AtomicLong();
@@ -102,6 +106,19 @@ final class CoalescingBatcher<I, O> implements AutoCloseable {
     }
   }
 
+  /**
+   * Counts one more thread that will call until it {@link #leave leaves}. Once every such thread
+   * waits, a batch runs at once rather than after maxWait; calls from threads that never join still
+   * wait at most maxWait for company.
+   */
+  void join() {
+    callers.incrementAndGet();
+  }
+
+  void leave() {
+    callers.decrementAndGet();
+  }
+
   Stats stats() {
     return new Stats(batches.get(), calls.get(), largestBatch.get(), callsRunAlone.get());
   }
@@ -131,11 +148,11 @@ final class CoalescingBatcher<I, O> implements AutoCloseable {
     }
   }
 
-  /** The oldest call and those that arrive within maxWait of taking it, up to maxBatch. */
+  /** The oldest call and those that arrive within maxWait of taking it, up to maxBatch or every joined caller. */
   private List<Call<I, O>> nextBatch() throws InterruptedException {
     List<Call<I, O>> batch = new ArrayList<>(List.of(queue.take()));
     long deadline = System.nanoTime() + settings.maxWait().toNanos();
-    while (batch.size() < settings.maxBatch()) {
+    while (batch.size() < settings.maxBatch() && !everyCallerWaits(batch.size())) {
       Call<I, O> next;
       try {
         next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -148,6 +165,12 @@ final class CoalescingBatcher<I, O> implements AutoCloseable {
     }
     batch.removeIf(c -> c.result.isDone()); // given up by their callers
     return batch;
+  }
+
+  /** With no caller joined, who else may call is unknown, so only maxBatch and maxWait apply. */
+  private boolean everyCallerWaits(int waiting) {
+    int joined = callers.get();
+    return joined > 0 && waiting >= joined;
   }
 
   private void run(List<Call<I, O>> batch) {

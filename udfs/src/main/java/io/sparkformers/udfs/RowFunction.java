@@ -56,7 +56,9 @@ final class RowFunction<I, O> implements Serializable {
     if (args[0] == null) throw new IllegalArgumentException(function.name() + ": the model is NULL");
     Object[] values = Arrays.copyOfRange(args, 1, args.length);
     if (Arrays.stream(values).anyMatch(Objects::isNull)) return null;
-    BatchedTask<I, ?, O> task = task(args[0].toString());
+    TaskContext context = TaskContext.get();
+    BatchedTask<I, ?, O> task = task(args[0].toString(), context);
+    task.join(context);
     O output;
     try {
       output = task.predict(binding.input(RowFactory.create(values)));
@@ -67,8 +69,8 @@ final class RowFunction<I, O> implements Serializable {
   }
 
   /** The executor's batcher for this model, started by the first row that needs it. */
-  private BatchedTask<I, ?, O> task(String uri) {
-    List<String> gpus = assignedGpus();
+  private BatchedTask<I, ?, O> task(String uri, TaskContext context) {
+    List<String> gpus = assignedGpus(context);
     ModelSpec spec = new ModelSpec(uri, model.dtype(), model.engine(), model.device(), model.threads());
     Key key = new Key(function.name(), options, inputs, spec, gpus, batching);
     return ModelCache.get("sql-function", key, () -> BatchedTask.start(function.name() + " " + uri,
@@ -86,8 +88,7 @@ final class RowFunction<I, O> implements Serializable {
   }
 
   /** The GPU Spark gave this task, as the stages take it, so a device "auto" model goes there. */
-  private static List<String> assignedGpus() {
-    TaskContext task = TaskContext.get();
+  private static List<String> assignedGpus(TaskContext task) {
     if (task == null) return List.of();
     scala.Option<ResourceInformation> gpu = task.resources().get("gpu");
     return gpu.isDefined() ? Arrays.asList(gpu.get().addresses()) : List.of();

@@ -138,6 +138,29 @@ class CoalescingBatcherTest {
   }
 
   @Test
+  void onceEveryJoinedCallerWaitsTheBatchRunsWithoutWaitingOutMaxWait() {
+    try (var batcher = CoalescingBatcher.start("test-joined", new CoalescingBatcher.Settings(64, PATIENT), SLOW_DOUBLE)) {
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<?>> callers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) batcher.join();
+        for (int t = 0; t < 3; t++) {
+          callers.add(pool.submit(() -> {
+            for (int i = 0; i < 20; i++) assertEquals(2 * i, batcher.call(i));
+            return null;
+          }));
+        }
+        for (Future<?> f : callers) f.get();
+        pool.shutdown();
+        for (int t = 0; t < 2; t++) batcher.leave();
+        // the one caller left runs alone at once
+        assertEquals(2, batcher.call(1));
+      });
+      assertEquals(61, batcher.stats().calls());
+    }
+  }
+
+  @Test
   void aCallerThatGivesUpBlocksNoOneAndItsCallIsDropped() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
