@@ -77,7 +77,7 @@ final class FunctionBuilder {
           + model.dataType().simpleString());
     }
     ModelSpec settings = new ModelSpec(null, stage.getDtype(), stage.getEngine(), stage.getDevice(), taskCpus);
-    if (model.foldable()) openOnDriver(binding, settings, String.valueOf(model.eval(null)));
+    if (model.foldable()) openOnDriver(binding, settings, model.eval(null));
     RowFunction<?, ?> rows = rowFunction(binding, options, schema, settings, batching(stage));
     UserDefinedFunction udf = udf(rows, inputs + 1, stage.outputType()).withName(name());
     return UserDefinedFunctionUtils.toScalaUDF((SparkUserDefinedFunction) udf,
@@ -127,9 +127,10 @@ final class FunctionBuilder {
   }
 
   /** As the stage's transform: on CPU, since the driver may have no GPU; the executors reuse the load in local mode. */
-  private void openOnDriver(TaskBinding<?, ?> binding, ModelSpec settings, String uri) {
+  private void openOnDriver(TaskBinding<?, ?> binding, ModelSpec settings, Object uri) {
+    if (uri == null) throw new IllegalArgumentException(name() + ": the model is NULL");
     try {
-      binding.pipeline(new ModelSpec(uri, settings.dtype(), settings.engine(), "cpu", settings.threads())
+      binding.pipeline(new ModelSpec(uri.toString(), settings.dtype(), settings.engine(), "cpu", settings.threads())
           .open(hadoopConf.value().value(), List.of()));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(name() + ": model " + uri + ": " + e.getMessage(), e);

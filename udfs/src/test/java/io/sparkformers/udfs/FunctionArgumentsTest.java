@@ -72,6 +72,23 @@ class FunctionArgumentsTest {
   }
 
   @Test
+  void aNullModelIsNamedAsSuch() {
+    String message = rejection("SELECT hf_classify(CAST(NULL AS STRING), 'a text')");
+    assertTrue(message.contains("hf_classify: the model is NULL"), message);
+  }
+
+  @Test
+  void theBatcherSettingsAreReadFromTheSessionConf() {
+    spark.conf().set(Sparkformers.MAX_WAIT_MS, "soon");
+    try {
+      String message = rejection("SELECT hf_classify('" + CLASSIFIER + "', 'a text')");
+      assertTrue(message.contains("spark.sparkformers.udf.maxWaitMs must be a whole number, got 'soon'"), message);
+    } finally {
+      spark.conf().unset(Sparkformers.MAX_WAIT_MS);
+    }
+  }
+
+  @Test
   void aMissingModelFolderFailsBeforeAnyTask() {
     String message = rejection("SELECT hf_classify('/no/such/model', 'a text')");
     assertTrue(message.contains("hf_classify: model /no/such/model"), message);

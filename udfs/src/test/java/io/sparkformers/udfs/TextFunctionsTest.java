@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.ml.NullableIntParam;
+import io.sparkformers.ml.QuestionAnswerer;
 import io.sparkformers.ml.TextClassifier;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
@@ -82,6 +83,31 @@ class TextFunctionsTest {
     Dataset<Row> stage = new TextClassifier().setModelPath(CLASSIFIER).setTopK(NullableIntParam.NONE)
         .setOutputCol("labels").transform(goldenTexts()).select("id", "labels");
     assertEquals(byId(stage), out);
+  }
+
+  @Test
+  void hfAnswerTakesAQuestionAndAContextAsTheQuestionAnswererStage() {
+    String model = Fixtures.model("question-answering-bert").toString();
+    JsonNode cases = Fixtures.golden("question-answering-bert", "golden_fast.json").get("cases");
+    List<Row> rows = new ArrayList<>();
+    for (JsonNode c : cases) rows.add(RowFactory.create(rows.size(), c.get("question").asText(), c.get("context").asText()));
+    Dataset<Row> questions = spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType)
+        .add("question", DataTypes.StringType).add("context", DataTypes.StringType)).repartition(2);
+    questions.createOrReplaceTempView("questions");
+    Dataset<Row> sql = spark.sql("SELECT id, hf_answer('" + model + "', question, context) AS answer FROM questions");
+    Dataset<Row> stage = new QuestionAnswerer().setModelPath(model).setOutputCol("answer").transform(questions)
+        .select("id", "answer");
+
+    assertEquals(stage.schema(), sql.schema());
+    List<Row> fromSql = byId(sql);
+    assertEquals(byId(stage), fromSql);
+    for (int i = 0; i < fromSql.size(); i++) {
+      JsonNode expected = cases.get(i).get("pipeline_top1");
+      Row answer = fromSql.get(i).getStruct(1);
+      assertEquals(expected.get("answer").asText(), answer.getAs("answer"));
+      assertEquals(expected.get("start").asInt(), (int) answer.getAs("start"));
+      assertEquals(expected.get("score").floatValue(), (float) answer.getAs("score"), 1e-4);
+    }
   }
 
   @Test
