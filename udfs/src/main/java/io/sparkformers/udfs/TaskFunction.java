@@ -21,6 +21,9 @@ record TaskFunction(String name, String task, List<String> inputs, Map<String, S
       new TaskFunction("hf_answer", "question-answering", List.of("question", "context"), Map.of()),
       // one vector per text, as sentence-transformers gives; pooling none gives the stage's vector per token
       new TaskFunction("hf_embed", "feature-extraction", List.of("text"), Map.of("pooling", "mean")),
+      new TaskFunction("hf_generate", "text-generation", List.of("text"), Map.of()),
+      new TaskFunction("hf_summarize", "summarization", List.of("text"), Map.of()),
+      new TaskFunction("hf_translate", "translation", List.of("text"), Map.of()),
       new TaskFunction("hf_classify_image", "image-classification", List.of("image"), Map.of()),
       new TaskFunction("hf_detect_objects", "object-detection", List.of("image"), Map.of()),
       new TaskFunction("hf_segment_image", "image-segmentation", List.of("image"), Map.of()),

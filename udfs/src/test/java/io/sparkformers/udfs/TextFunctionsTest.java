@@ -8,6 +8,7 @@ import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.ml.NullableIntParam;
 import io.sparkformers.ml.QuestionAnswerer;
 import io.sparkformers.ml.TextClassifier;
+import io.sparkformers.ml.Translator;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
 import java.util.ArrayList;
@@ -107,6 +108,29 @@ class TextFunctionsTest {
       assertEquals(expected.get("answer").asText(), answer.getAs("answer"));
       assertEquals(expected.get("start").asInt(), (int) answer.getAs("start"));
       assertEquals(expected.get("score").floatValue(), (float) answer.getAs("score"), 1e-4);
+    }
+  }
+
+  @Test
+  void hfTranslateIsTheTranslatorStageAndTransformersPipeline() {
+    String model = Fixtures.model("translation-t5").toString();
+    JsonNode cases = Fixtures.golden("translation-t5", "golden.json").get("cases");
+    List<Row> rows = new ArrayList<>();
+    for (JsonNode c : cases) rows.add(RowFactory.create(rows.size(), c.get("text").asText()));
+    Dataset<Row> english = spark.createDataFrame(rows,
+        new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType)).repartition(2);
+    english.createOrReplaceTempView("english");
+    Dataset<Row> sql = spark.sql("SELECT id, hf_translate('" + model + "', text,"
+        + " map('src_lang', 'en', 'tgt_lang', 'de', 'max_new_tokens', '8')) AS german FROM english");
+    Dataset<Row> stage = new Translator().setModelPath(model).setSrcLang("en").setTgtLang("de").setMaxNewTokens(8)
+        .setOutputCol("german").transform(english).select("id", "german");
+
+    assertEquals(stage.schema(), sql.schema());
+    List<Row> fromSql = byId(sql);
+    assertEquals(byId(stage), fromSql);
+    for (int i = 0; i < fromSql.size(); i++) {
+      assertEquals(cases.get(i).get("pipeline").get(0).get("translation_text").asText(),
+          fromSql.get(i).getStruct(1).getString(0));
     }
   }
 
