@@ -1,7 +1,6 @@
 package io.sparkformers.udfs;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -11,16 +10,15 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * The SQL functions: {@code Sparkformers.register(spark)}, then
- * {@code SELECT hf_classify('/models/sst2', text) FROM reviews}. One function per task family
- * (hf_classify, hf_ner, hf_answer, hf_embed, hf_classify_image, hf_detect_objects,
- * hf_segment_image, hf_estimate_depth, hf_classify_audio, hf_transcribe), each returning what the
+ * {@code SELECT hf_classify('/models/sst2', text) FROM reviews}. One function per task
+ * ({@link TaskFunction#ALL}: hf_classify, hf_embed, hf_classify_image, ...), each returning what the
  * task's stage adds as a column, with an optional constant map of Hugging Face options
  * ({@code map('top_k', '3')}). The plain function fails the query on a row it cannot compute; its
  * try_ variant gives NULL for that row and counts it.
  *
- * <p>Concurrent rows of an executor's tasks are predicted together: at most
- * {@value #MAX_BATCH} rows (default: the stage's batch size), waiting at most
- * {@value #MAX_WAIT_MS} milliseconds (default {@value #DEFAULT_MAX_WAIT_MS}) for each other.
+ * <p>Concurrent rows of an executor's tasks are predicted together: at most {@value #MAX_BATCH}
+ * rows (default: the stage's batch size), waiting at most {@value #MAX_WAIT_MS} milliseconds
+ * (default {@value #DEFAULT_MAX_WAIT_MS}) for each other.
  */
 public final class Sparkformers {
   public static final String MAX_BATCH = "spark.sparkformers.udf.maxBatch";
@@ -54,11 +52,6 @@ public final class Sparkformers {
 
   private static void register(FunctionRegistry registry, FunctionBuilder builder) {
     registry.createOrReplaceTempFunction(builder.name(), builder::build, "java_udf");
-  }
-
-  /** The names of the functions registered, try_ variants included. */
-  public static List<String> functionNames() {
-    return TaskFunction.ALL.stream().flatMap(f -> java.util.stream.Stream.of(f.name(), f.tryName())).toList();
   }
 
   /** Rows the try_ function {@code tryFunction} turned into NULL, over every query since register. */

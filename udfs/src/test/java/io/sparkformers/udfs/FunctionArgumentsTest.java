@@ -31,6 +31,9 @@ class FunctionArgumentsTest {
     String tokens = spark.sql("SELECT hf_embed('" + Fixtures.miniLm() + "', 'a text', map('pooling', 'none')) AS v")
         .schema().apply("v").dataType().simpleString();
     assertEquals("array<array<float>>", tokens);
+    String answers = spark.sql("SELECT hf_answer('" + Fixtures.model("question-answering-bert") + "', 'who?', 'me',"
+        + " map('top_k', '3')) AS a").schema().apply("a").dataType().simpleString();
+    assertEquals("array<struct<score:float,start:int,end:int,answer:string>>", answers);
   }
 
   @Test
