@@ -1,6 +1,7 @@
 package io.sparkformers.jobs;
 
 import io.sparkformers.ml.InferenceStage;
+import io.sparkformers.ml.StageOptions;
 import io.sparkformers.ml.Tasks;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -154,7 +155,11 @@ public final class BatchInferenceJob {
     if (batchSize != null) params.put("batch_size", batchSize.toString());
     if (device != null) params.put("device", device);
     if (handleInvalid != null) params.put("handle_invalid", handleInvalid);
-    StageOptions.apply(stage, params);
+    try {
+      StageOptions.apply(stage, params);
+    } catch (IllegalArgumentException e) {
+      throw JobArgumentException.usage(e.getMessage());
+    }
     return stage;
   }
 

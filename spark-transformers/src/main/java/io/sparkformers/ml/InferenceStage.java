@@ -104,6 +104,19 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
 
   protected abstract TaskBinding<I, O> binding(StructType inputSchema);
 
+  // ---- the same task for callers that feed rows themselves (the SQL functions of the udfs module)
+
+  /** The binding for rows of {@code inputSchema}, after the checks {@link #transformSchema} makes. */
+  public final TaskBinding<I, O> taskBinding(StructType inputSchema) {
+    checkInputSchema(inputSchema);
+    return binding(inputSchema);
+  }
+
+  /** The type of the column {@link #transform} adds. */
+  public final DataType outputType() {
+    return outputDataType();
+  }
+
   // ---- Spark
 
   @Override

@@ -1,6 +1,5 @@
-package io.sparkformers.jobs;
+package io.sparkformers.ml;
 
-import io.sparkformers.ml.InferenceStage;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -9,29 +8,31 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 
 /**
- * {@code --option k=v}: sets a stage Param by its Hugging Face argument name (top_k sets topK,
- * aggregation_strategy sets aggregationStrategy), the value read as that Param's JSON (5, true, null).
+ * Sets a stage Param by its Hugging Face argument name (top_k sets topK, aggregation_strategy sets
+ * aggregationStrategy), the value read as that Param's JSON (5, true, null): the job's
+ * {@code --option k=v} and the SQL functions' options map. A bad name or value is an
+ * IllegalArgumentException naming the option and what it takes.
  */
-final class StageOptions {
+public final class StageOptions {
   private StageOptions() {}
 
-  static void apply(InferenceStage<?, ?, ?> stage, Map<String, String> options) {
+  public static void apply(InferenceStage<?, ?, ?> stage, Map<String, String> options) {
     options.forEach((name, value) -> set(stage, name, value));
   }
 
-  static void set(InferenceStage<?, ?, ?> stage, String name, String value) {
+  public static void set(InferenceStage<?, ?, ?> stage, String name, String value) {
     Param<Object> param = param(stage, name);
     Object decoded;
     try {
       decoded = decode(param, value);
     } catch (Exception e) {
       // json4s and Jackson report bad JSON as exceptions Java does not see declared
-      throw JobArgumentException.usage("option " + name + ": cannot read '" + value + "' (" + param.doc() + ")");
+      throw new IllegalArgumentException("option " + name + ": cannot read '" + value + "' (" + param.doc() + ")");
     }
     try {
       stage.set(param, decoded);
     } catch (IllegalArgumentException e) {
-      throw JobArgumentException.usage("option " + name + ": invalid value '" + value + "' (" + param.doc() + ")");
+      throw new IllegalArgumentException("option " + name + ": invalid value '" + value + "' (" + param.doc() + ")");
     }
   }
 
@@ -41,7 +42,7 @@ final class StageOptions {
     if (!stage.hasParam(camel)) {
       String valid = Arrays.stream(stage.params()).map(p -> snakeCase(p.name())).sorted()
           .collect(Collectors.joining(", "));
-      throw JobArgumentException.usage("unknown option '" + name + "' for " + stage.getClass().getSimpleName()
+      throw new IllegalArgumentException("unknown option '" + name + "' for " + stage.getClass().getSimpleName()
           + "; valid options: " + valid);
     }
     return (Param<Object>) stage.getParam(camel);

@@ -1,13 +1,8 @@
-package io.sparkformers.jobs;
+package io.sparkformers.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sparkformers.ml.FeatureExtractor;
-import io.sparkformers.ml.NullableIntParam;
-import io.sparkformers.ml.ObjectDetector;
-import io.sparkformers.ml.SpeechRecognizer;
-import io.sparkformers.ml.TextClassifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
