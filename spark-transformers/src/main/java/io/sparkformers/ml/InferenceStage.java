@@ -22,7 +22,6 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -228,7 +227,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       TaskContext task = TaskContext.get();
-      ModelSpec.Model model = spec.open(hadoopConf.value().value(), assignedGpus(task));
+      ModelSpec.Model model = spec.open(hadoopConf.value().value(), TaskGpus.of(task));
       InferenceMetrics metrics = new InferenceMetrics();
       long started = System.nanoTime();
       if (task != null) {
@@ -289,11 +288,6 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
       return RowFactory.create(values);
     }
 
-    private static List<String> assignedGpus(TaskContext task) {
-      if (task == null) return List.of();
-      scala.Option<ResourceInformation> gpu = task.resources().get("gpu");
-      return gpu.isDefined() ? Arrays.asList(gpu.get().addresses()) : List.of();
-    }
   }
 
   /** A row that failed while handleInvalid=error: fails the task, and so the job, with the reason. */

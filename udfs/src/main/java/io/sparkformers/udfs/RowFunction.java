@@ -2,6 +2,7 @@ package io.sparkformers.udfs;
 
 import io.sparkformers.inference.runtime.ModelCache;
 import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.ml.TaskGpus;
 import io.sparkformers.ml.TaskBinding;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -70,7 +70,7 @@ final class RowFunction<I, O> implements Serializable {
 
   /** The executor's batcher for this model, started by the first row that needs it. */
   private BatchedTask<I, ?, O> task(String uri, TaskContext context) {
-    List<String> gpus = assignedGpus(context);
+    List<String> gpus = TaskGpus.of(context);
     ModelSpec spec = new ModelSpec(uri, model.dtype(), model.engine(), model.device(), model.threads());
     Key key = new Key(function.name(), options, inputs, spec, gpus, batching);
     return ModelCache.get("sql-function", key, () -> BatchedTask.start(function.name() + " " + uri,
@@ -85,13 +85,6 @@ final class RowFunction<I, O> implements Serializable {
     }
     failedRows.add(1);
     return null;
-  }
-
-  /** The GPU Spark gave this task, as the stages take it, so a device "auto" model goes there. */
-  private static List<String> assignedGpus(TaskContext task) {
-    if (task == null) return List.of();
-    scala.Option<ResourceInformation> gpu = task.resources().get("gpu");
-    return gpu.isDefined() ? Arrays.asList(gpu.get().addresses()) : List.of();
   }
 
   /** A row the plain function could not compute: fails the query with the row's reason. */
