@@ -182,7 +182,7 @@ final class SameDiffImportFixes {
       case "Reshape":
         return List.of(reshape(n));
       default:
-        return List.of(n.getOpType().startsWith("Reduce") ? keepDims(n) : n);
+        return n.getOpType().startsWith("Reduce") ? reduce(n) : List.of(n);
     }
   }
 
@@ -255,10 +255,33 @@ final class SameDiffImportFixes {
     return defaultOnly ? n.toBuilder().clearAttribute().build() : n;
   }
 
-  /** Reductions get their default {@code keepdims=1} written out: the importer reads a missing one as 0. */
-  private static Onnx.NodeProto keepDims(Onnx.NodeProto n) {
-    if (n.getAttributeList().stream().anyMatch(a -> a.getName().equals("keepdims"))) return n;
-    return n.toBuilder().addAttribute(intAttr("keepdims", 1)).build();
+  /**
+   * Reductions get their default {@code keepdims=1} written out, as the importer reads a missing one
+   * as 0; and one over negative axes keeping dims becomes {@code Unsqueeze(Reduce(keepdims=0), axes)}:
+   * nd4j's reduce_mean with keepdims and axis -1 reads the wrong rows past the first batch row.
+   */
+  private List<Onnx.NodeProto> reduce(Onnx.NodeProto n) {
+    long keep = n.getAttributeList().stream().filter(a -> a.getName().equals("keepdims")).findFirst()
+        .map(Onnx.AttributeProto::getI).orElse(1L);
+    List<Long> axes = n.getAttributeList().stream().filter(a -> a.getName().equals("axes")).findFirst()
+        .map(Onnx.AttributeProto::getIntsList).orElse(List.of());
+    Onnx.NodeProto.Builder b = n.toBuilder().clearAttribute();
+    n.getAttributeList().stream().filter(a -> !a.getName().equals("keepdims")).forEach(b::addAttribute);
+    if (keep == 0 || axes.isEmpty() || axes.stream().anyMatch(a -> a >= 0)) {
+      return List.of(b.addAttribute(intAttr("keepdims", keep)).build());
+    }
+    String out = n.getOutput(0);
+    b.setOutput(0, out + "__reduced").setName(n.getName() + "__reduced").addAttribute(intAttr("keepdims", 0));
+    return List.of(b.build(), unsqueeze(out, out + "__reduced", axes));
+  }
+
+  private Onnx.NodeProto unsqueeze(String output, String input, List<Long> axes) {
+    if (opset >= 13) {
+      constant(longs(output + "__axes", axes.stream().mapToLong(Long::longValue).toArray(), false));
+      return node("Unsqueeze", output, input, output + "__axes").build();
+    }
+    return node("Unsqueeze", output, input).addAttribute(Onnx.AttributeProto.newBuilder().setName("axes")
+        .setType(Onnx.AttributeProto.AttributeType.INTS).addAllInts(axes)).build();
   }
 
   private void constant(Onnx.TensorProto t) {
