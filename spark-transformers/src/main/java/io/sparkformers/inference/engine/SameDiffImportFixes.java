@@ -181,6 +181,8 @@ final class SameDiffImportFixes {
         return List.of(pow(n));
       case "Reshape":
         return List.of(reshape(n));
+      case "ConstantOfShape":
+        return constantOfShape(n);
       default:
         return n.getOpType().startsWith("Reduce") ? reduce(n) : List.of(n);
     }
@@ -247,6 +249,27 @@ final class SameDiffImportFixes {
       return n;
     }
     return n.toBuilder().setOpType("Mul").setInput(1, n.getInput(0)).build();
+  }
+
+  /**
+   * {@code ConstantOfShape(Shape(t), v)} with an integer v, as {@code expand(batch, -1, -1)} exports,
+   * becomes {@code Cast(t) * 0 + v}: the importer's ConstantOfShape assigns v to a tensor it has not
+   * created yet, and gives zeros.
+   */
+  private List<Onnx.NodeProto> constantOfShape(Onnx.NodeProto n) {
+    Onnx.NodeProto shape = producers.get(n.getInput(0));
+    Onnx.TensorProto value = n.getAttributeCount() == 1 ? n.getAttribute(0).getT() : null;
+    if (shape == null || !shape.getOpType().equals("Shape") || value == null
+        || value.getDataType() != Onnx.TensorProto.DataType.INT64_VALUE) {
+      return List.of(n);
+    }
+    String out = n.getOutput(0);
+    constant(longs(out + "__zero", new long[] {0}, true));
+    constant(longs(out + "__value", longValues(value), true));
+    return List.of(
+        node("Cast", out + "__cast", shape.getInput(0)).addAttribute(intAttr("to", Onnx.TensorProto.DataType.INT64_VALUE)).build(),
+        node("Mul", out + "__zeros", out + "__cast", out + "__zero").build(),
+        node("Add", out, out + "__zeros", out + "__value").build());
   }
 
   /** Reshape loses {@code allowzero=0} (the default): with any attribute the importer looks for opset 1's "shape" attribute. */
