@@ -44,7 +44,9 @@ final class SameDiffGraphs {
     SameDiff sd = importGraph(graph, model);
     Map<String, long[]> inputs = shapes(model.getGraph().getInputList(), model.getGraph().getInitializerList());
     Map<String, long[]> outputs = shapes(model.getGraph().getOutputList(), List.of());
-    return new SameDiffSession(sd, inputs, outputs, device.kind() == Device.Kind.CUDA ? Math.max(0, device.index()) : -1);
+    int cuda = device.kind() == Device.Kind.CUDA ? Math.max(0, device.index()) : -1;
+    SameDiffSession declared = new SameDiffSession(sd, inputs, outputs, cuda);
+    return new SameDiffSession(sd, inputs, staticOutputDims(declared, model.getGraph()), cuda);
   }
 
   private static Onnx.ModelProto read(Path graph) {
@@ -73,6 +75,9 @@ final class SameDiffGraphs {
         }
         SameDiff sd = importer.runImport(file.toString(), Collections.emptyMap(), false);
         fixMatMulScale(sd, model);
+        // the op cache keeps what an earlier run of other shapes computed: a 13-token run after an
+        // 11-token one gave wrong logits with it
+        sd.setEnableCache(false);
         return sd;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -98,6 +103,68 @@ final class SameDiffGraphs {
         op.addTArgument(1.0, 0.0);
       }
     }
+  }
+
+  /**
+   * Output shapes with the dims the graph fixes filled in, as ONNX Runtime's shape inference reports
+   * them: an exporter may declare a label axis symbolic (the text-classification fixture declares its
+   * logits [batch_size, sequence_length]). A dim is taken as fixed when two probe runs, with every
+   * dynamic input dim 1 and then 2, agree on it; the declared shapes stay when a probe cannot run.
+   */
+  private static Map<String, long[]> staticOutputDims(SameDiffSession session, Onnx.GraphProto graph) {
+    Map<String, Tensor> one = probeInputs(session, graph, 1);
+    Map<String, Tensor> two = probeInputs(session, graph, 2);
+    Map<String, long[]> declared = new LinkedHashMap<>();
+    session.outputNames().forEach(o -> declared.put(o, session.outputShape(o)));
+    if (one == null || two == null || declared.values().stream().allMatch(s -> java.util.Arrays.stream(s).allMatch(d -> d >= 0))) {
+      return declared;
+    }
+    Map<String, Tensor> a;
+    Map<String, Tensor> b;
+    try {
+      a = session.run(one);
+      b = session.run(two);
+    } catch (RuntimeException e) {
+      return declared;
+    }
+    Map<String, long[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : declared.entrySet()) {
+      long[] shape = e.getValue().clone();
+      long[] sa = a.get(e.getKey()).shape();
+      long[] sb = b.get(e.getKey()).shape();
+      for (int i = 0; i < shape.length && sa.length == shape.length && sb.length == shape.length; i++) {
+        if (shape[i] < 0 && sa[i] == sb[i]) shape[i] = sa[i];
+      }
+      out.put(e.getKey(), shape);
+    }
+    return out;
+  }
+
+  /** Inputs of ones (ids and masks) or zeros (floats) with each dynamic dim {@code size}; null for other types. */
+  private static Map<String, Tensor> probeInputs(SameDiffSession session, Onnx.GraphProto graph, int size) {
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    for (Onnx.ValueInfoProto v : graph.getInputList()) {
+      if (!session.inputNames().contains(v.getName())) continue;
+      long[] shape = session.inputShape(v.getName());
+      int n = 1;
+      for (int i = 0; i < shape.length; i++) {
+        if (shape[i] < 0) shape[i] = size;
+        n = Math.multiplyExact(n, Math.toIntExact(shape[i]));
+      }
+      switch (v.getType().getTensorType().getElemType()) {
+        case Onnx.TensorProto.DataType.FLOAT_VALUE:
+          inputs.put(v.getName(), Tensor.floats(new float[n], shape));
+          break;
+        case Onnx.TensorProto.DataType.INT64_VALUE:
+          long[] ones = new long[n];
+          java.util.Arrays.fill(ones, 1);
+          inputs.put(v.getName(), Tensor.longs(ones, shape));
+          break;
+        default:
+          return null;
+      }
+    }
+    return inputs;
   }
 
   /** Declared shapes of graph inputs or outputs (initializers listed as inputs are weights, not inputs). */
