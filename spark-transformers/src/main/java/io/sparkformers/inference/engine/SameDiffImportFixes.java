@@ -86,12 +86,6 @@ final class SameDiffImportFixes {
       for (int i = 0; i < b.getOutputCount(); i++) b.setOutput(i, clean(b.getOutput(i)));
       // SameDiff names each op after its node; SameDiffGraphs finds the MatMuls by those names
       if (b.getName().isEmpty()) b.setName(b.getOutput(0));
-      for (int i = 0; i < b.getAttributeCount(); i++) {
-        if (b.getAttribute(i).hasT()) {
-          Onnx.TensorProto t = typed(b.getAttribute(i).getT());
-          b.setAttribute(i, b.getAttribute(i).toBuilder().setT(t).clearTensors().addTensors(t));
-        }
-      }
       Onnx.TensorProto value = n.getOpType().equals("Constant") ? constantValue(n) : null;
       if (value != null) {
         constants.put(b.getOutput(0), value.toBuilder().setName(b.getOutput(0)).build());
@@ -102,26 +96,6 @@ final class SameDiffImportFixes {
       }
     }
     return out;
-  }
-
-  /**
-   * A tensor attribute (ConstantOfShape's value) with its raw bytes moved to the typed list: the
-   * importer reads only that, and only from the attribute's repeated {@code tensors} field, so the
-   * caller puts it there too.
-   */
-  private static Onnx.TensorProto typed(Onnx.TensorProto t) {
-    if (t.getRawData().isEmpty()) return t;
-    switch (t.getDataType()) {
-      case Onnx.TensorProto.DataType.INT64_VALUE:
-        return longs(t.getName(), longValues(t), false).toBuilder().clearDims().addAllDims(t.getDimsList()).build();
-      case Onnx.TensorProto.DataType.FLOAT_VALUE: {
-        Onnx.TensorProto.Builder b = t.toBuilder().clearRawData();
-        for (float f : floatValues(t)) b.addFloatData(f);
-        return b.build();
-      }
-      default:
-        return t;
-    }
   }
 
   private String clean(String name) {
@@ -215,16 +189,13 @@ final class SameDiffImportFixes {
 
   /**
    * A scalar constant index becomes {@code Squeeze(Gather(x, [i]), axis)}: nd4j's gather keeps the
-   * indexed axis for a scalar index (the BERT pooler's first-token Gather came out rank 4), and the
-   * importer ignores Gather's default axis 0 unless it is written out.
+   * indexed axis for a scalar index (the BERT pooler's first-token Gather came out rank 4).
    */
   private List<Onnx.NodeProto> gather(Onnx.NodeProto n) {
     long axis = n.getAttributeList().stream().filter(a -> a.getName().equals("axis")).findFirst()
         .map(Onnx.AttributeProto::getI).orElse(0L);
     Onnx.TensorProto index = constants.get(n.getInput(1));
-    if (index == null || index.getDimsCount() != 0) {
-      return List.of(n.toBuilder().clearAttribute().addAttribute(intAttr("axis", axis)).build());
-    }
+    if (index == null || index.getDimsCount() != 0) return List.of(n);
     String out = n.getOutput(0);
     constant(longs(out + "__index", longValues(index), false));
     Onnx.NodeProto.Builder gathered = node("Gather", out + "__gathered", n.getInput(0), out + "__index");
