@@ -67,6 +67,11 @@ final class SameDiffGraphs {
       if (!unsupported.isEmpty()) {
         throw importError(graph, "it has no import for the ONNX op(s) " + unsupported, null);
       }
+      List<String> resizes = runTimeResizes(model.getGraph());
+      if (!resizes.isEmpty()) {
+        throw importError(graph, "Resize " + resizes + " takes its output size from the input at run time,"
+            + " which the importer fixes once at import, for placeholder dims of 1", null);
+      }
       Path file = null;
       try {
         file = Files.createTempFile("sparkformers-dl4j-", ".onnx");
@@ -87,6 +92,14 @@ final class SameDiffGraphs {
         deleteQuietly(file);
       }
     }
+  }
+
+  /** Resize nodes whose scales or sizes are computed, not constants (segformer and GLPN upsample to the input's size). */
+  private static List<String> runTimeResizes(Onnx.GraphProto graph) {
+    Set<String> constants = graph.getInitializerList().stream().map(Onnx.TensorProto::getName).collect(Collectors.toSet());
+    return graph.getNodeList().stream().filter(n -> n.getOpType().equals("Resize"))
+        .filter(n -> n.getInputList().stream().skip(2).anyMatch(in -> !in.isEmpty() && !constants.contains(in)))
+        .map(Onnx.NodeProto::getName).collect(Collectors.toList());
   }
 
   /**

@@ -157,6 +157,8 @@ final class SameDiffImportFixes {
         return List.of(reshape(n));
       case "ConstantOfShape":
         return constantOfShape(n);
+      case "Split":
+        return split(n);
       default:
         return n.getOpType().startsWith("Reduce") ? reduce(n) : List.of(n);
     }
@@ -241,6 +243,29 @@ final class SameDiffImportFixes {
         node("Cast", out + "__cast", shape.getInput(0)).addAttribute(intAttr("to", Onnx.TensorProto.DataType.INT64_VALUE)).build(),
         node("Mul", out + "__zeros", out + "__cast", out + "__zero").build(),
         node("Add", out, out + "__zeros", out + "__value").build());
+  }
+
+  /**
+   * {@code Split(x, sizes)} with constant sizes becomes one Slice per output: the importer cannot tell
+   * how many outputs nd4j's split has (a question-answering head splits its logits in two).
+   */
+  private List<Onnx.NodeProto> split(Onnx.NodeProto n) {
+    Onnx.TensorProto sizes = n.getInputCount() > 1 ? constants.get(n.getInput(1)) : null;
+    if (sizes == null || longValues(sizes).length != n.getOutputCount()) return List.of(n);
+    long axis = n.getAttributeList().stream().filter(a -> a.getName().equals("axis")).findFirst()
+        .map(Onnx.AttributeProto::getI).orElse(0L);
+    String p = n.getName() + "__";
+    constant(longs(p + "axis", new long[] {axis}, false));
+    List<Onnx.NodeProto> slices = new ArrayList<>();
+    long start = 0;
+    long[] lengths = longValues(sizes);
+    for (int i = 0; i < lengths.length; i++) {
+      constant(longs(p + "start" + i, new long[] {start}, false));
+      constant(longs(p + "end" + i, new long[] {start + lengths[i]}, false));
+      slices.add(node("Slice", n.getOutput(i), n.getInput(0), p + "start" + i, p + "end" + i, p + "axis").build());
+      start += lengths[i];
+    }
+    return slices;
   }
 
   /** Reshape loses {@code allowzero=0} (the default): with any attribute the importer looks for opset 1's "shape" attribute. */

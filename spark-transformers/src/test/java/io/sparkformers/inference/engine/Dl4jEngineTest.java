@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * engine=dl4j gives the goldens' logits (and ONNX Runtime's) on the fixtures SameDiff imports, and a
@@ -99,6 +101,46 @@ class Dl4jEngineTest {
     List<float[][]> got = dl4j.predict(batch);
     List<float[][]> expected = ort.predict(batch);
     for (int i = 0; i < texts.size(); i++) assertArrayEquals(expected.get(i)[0], got.get(i)[0], 1e-4f, texts.get(i));
+  }
+
+  /** Every output of one padded batch of two, against ONNX Runtime on the same graph. */
+  @ParameterizedTest
+  @ValueSource(strings = {"token-classification-bert", "question-answering-bert", "image-classification-convnext"})
+  void outputsMatchOnnxRuntime(String fixture) {
+    ModelSession dl4j = dl4j(fixture).session("model");
+    ModelSession ort = open(Fixtures.model(fixture), "onnxruntime", "cpu").session("model");
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    for (String name : ort.inputNames()) inputs.put(name, batchOfTwo(name, ort.inputShape(name)));
+    Map<String, Tensor> expected = ort.run(inputs);
+    Map<String, Tensor> got = dl4j.run(inputs);
+    for (String output : ort.outputNames()) {
+      assertArrayEquals(expected.get(output).shape(), got.get(output).shape(), output);
+      assertArrayEquals(expected.get(output).floats(), got.get(output).floats(), 1e-4f, output);
+    }
+  }
+
+  /** Token ids 1..90 with the last two tokens of row 2 padded, or pixels in [-1, 1]; dynamic dims 2 (batch), 9. */
+  private static Tensor batchOfTwo(String name, long[] declared) {
+    long[] shape = declared.clone();
+    for (int i = 0; i < shape.length; i++) if (shape[i] < 0) shape[i] = i == 0 ? 2 : 9;
+    int n = Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact));
+    if (name.equals("pixel_values")) {
+      float[] pixels = new float[n];
+      for (int i = 0; i < n; i++) pixels[i] = (i * 37 % 201) / 100f - 1f;
+      return Tensor.floats(pixels, shape);
+    }
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = name.equals("input_ids") ? 1 + i * 7 % 90 : name.equals("attention_mask") ? (i >= n - 2 ? 0 : 1) : 0;
+    }
+    return Tensor.longs(ids, shape);
+  }
+
+  @Test
+  void aModelUpsamplingToTheInputSizeIsRefusedNotRunWrong() {
+    ModelSpec.Model model = dl4j("image-segmentation-segformer");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.session("model"));
+    assertTrue(e.getMessage().contains("Resize") && e.getMessage().contains("engine=onnxruntime"), e.getMessage());
   }
 
   @Test
