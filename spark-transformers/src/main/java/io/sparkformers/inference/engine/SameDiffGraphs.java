@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,7 @@ final class SameDiffGraphs {
     }
   }
 
-  /** Resize nodes whose scales or sizes are computed, not constants (segformer and GLPN upsample to the input's size). */
+  /** Resize nodes whose scales or sizes are computed, not constants (SegFormer and DETR resize to an input's size). */
   private static List<String> runTimeResizes(Onnx.GraphProto graph) {
     Set<String> constants = graph.getInitializerList().stream().map(Onnx.TensorProto::getName).collect(Collectors.toSet());
     return graph.getNodeList().stream().filter(n -> n.getOpType().equals("Resize"))
@@ -129,7 +130,8 @@ final class SameDiffGraphs {
     Map<String, Tensor> two = probeInputs(session, graph, 2);
     Map<String, long[]> declared = new LinkedHashMap<>();
     session.outputNames().forEach(o -> declared.put(o, session.outputShape(o)));
-    if (one == null || two == null || declared.values().stream().allMatch(s -> java.util.Arrays.stream(s).allMatch(d -> d >= 0))) {
+    boolean allFixed = declared.values().stream().allMatch(s -> Arrays.stream(s).allMatch(d -> d >= 0));
+    if (one == null || two == null || allFixed) {
       return declared;
     }
     Map<String, Tensor> a;
@@ -170,7 +172,7 @@ final class SameDiffGraphs {
           break;
         case Onnx.TensorProto.DataType.INT64_VALUE:
           long[] ones = new long[n];
-          java.util.Arrays.fill(ones, 1);
+          Arrays.fill(ones, 1);
           inputs.put(v.getName(), Tensor.longs(ones, shape));
           break;
         default:

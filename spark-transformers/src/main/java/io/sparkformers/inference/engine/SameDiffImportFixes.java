@@ -1,8 +1,13 @@
 package io.sparkformers.inference.engine;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import static io.sparkformers.inference.engine.OnnxProtos.floatValues;
+import static io.sparkformers.inference.engine.OnnxProtos.intAttr;
+import static io.sparkformers.inference.engine.OnnxProtos.longValues;
+import static io.sparkformers.inference.engine.OnnxProtos.longs;
+import static io.sparkformers.inference.engine.OnnxProtos.node;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -125,7 +130,10 @@ final class SameDiffImportFixes {
   private Onnx.NodeProto shapeGatherUnsqueeze(Onnx.NodeProto n) {
     if (!n.getOpType().equals("Unsqueeze") || !List.of(0L).equals(unsqueezeAxes(n))) return null;
     Onnx.NodeProto gather = producers.get(n.getInput(0));
-    if (gather == null || !gather.getOpType().equals("Gather") || uses.get(gather.getOutput(0)) != 1) return null;
+    if (gather == null || !gather.getOpType().equals("Gather") || uses.get(gather.getOutput(0)) != 1
+        || graphIo.contains(gather.getOutput(0))) {
+      return null;
+    }
     Onnx.NodeProto shape = producers.get(gather.getInput(0));
     Onnx.TensorProto index = constants.get(gather.getInput(1));
     if (shape == null || !shape.getOpType().equals("Shape") || index == null || index.getDimsCount() != 0) return null;
@@ -139,7 +147,7 @@ final class SameDiffImportFixes {
   private List<Long> unsqueezeAxes(Onnx.NodeProto n) {
     if (n.getInputCount() > 1) {
       Onnx.TensorProto axes = constants.get(n.getInput(1));
-      return axes == null ? null : java.util.Arrays.stream(longValues(axes)).boxed().toList();
+      return axes == null ? null : Arrays.stream(longValues(axes)).boxed().toList();
     }
     return n.getAttributeList().stream().filter(a -> a.getName().equals("axes")).findFirst()
         .map(Onnx.AttributeProto::getIntsList).orElse(null);
@@ -218,7 +226,7 @@ final class SameDiffImportFixes {
   private Onnx.NodeProto pow(Onnx.NodeProto n) {
     Onnx.TensorProto exponent = constants.get(n.getInput(1));
     if (exponent == null || exponent.getDataType() != Onnx.TensorProto.DataType.FLOAT_VALUE
-        || floatValues(exponent).length != 1 || floatValues(exponent)[0] != 2f) {
+        || !Arrays.equals(floatValues(exponent), new float[] {2f})) {
       return n;
     }
     return n.toBuilder().setOpType("Mul").setInput(1, n.getInput(0)).build();
@@ -305,43 +313,5 @@ final class SameDiffImportFixes {
 
   private void constant(Onnx.TensorProto t) {
     constants.put(t.getName(), t);
-  }
-
-  private static Onnx.NodeProto.Builder node(String op, String output, String... inputs) {
-    Onnx.NodeProto.Builder b = Onnx.NodeProto.newBuilder().setOpType(op).setName(output).addOutput(output);
-    for (String in : inputs) b.addInput(in);
-    return b;
-  }
-
-  private static Onnx.AttributeProto intAttr(String name, long value) {
-    return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(value).build();
-  }
-
-  private static Onnx.TensorProto longs(String name, long[] values, boolean scalar) {
-    Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name)
-        .setDataType(Onnx.TensorProto.DataType.INT64_VALUE);
-    if (!scalar) t.addDims(values.length);
-    for (long v : values) t.addInt64Data(v);
-    return t.build();
-  }
-
-  static long[] longValues(Onnx.TensorProto t) {
-    if (t.getInt64DataCount() > 0) return t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
-    ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    long[] out = new long[raw.remaining() / Long.BYTES];
-    raw.asLongBuffer().get(out);
-    return out;
-  }
-
-  private static float[] floatValues(Onnx.TensorProto t) {
-    if (t.getFloatDataCount() > 0) {
-      float[] out = new float[t.getFloatDataCount()];
-      for (int i = 0; i < out.length; i++) out[i] = t.getFloatData(i);
-      return out;
-    }
-    ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    float[] out = new float[raw.remaining() / Float.BYTES];
-    raw.asFloatBuffer().get(out);
-    return out;
   }
 }
