@@ -55,9 +55,16 @@ public final class Dl4jEngine implements InferenceEngine {
   /** nd4j picks its CUDA backend whenever that backend's jars are present; it is one per JVM. */
   @Override
   public boolean gpuUsable() {
-    return present(CUDA_BACKEND, Dl4jEngine.class.getClassLoader()) && SameDiffGraphs.cudaDevices() > 0;
+    if (!present(CUDA_BACKEND, Dl4jEngine.class.getClassLoader())) return false;
+    try {
+      return SameDiffGraphs.cudaDevices() > 0;
+    } catch (RuntimeException | LinkageError e) {
+      // the CUDA jars without a driver or CUDA 11.6 libraries: nd4j cannot start
+      return false;
+    }
   }
 
+  /** {@code intraOpThreads} has no per-session counterpart in nd4j: its thread pool is per process (OMP_NUM_THREADS). */
   @Override
   public ModelSession open(Path graph, Device device, int intraOpThreads) {
     if (device.kind() == Device.Kind.AUTO) {
