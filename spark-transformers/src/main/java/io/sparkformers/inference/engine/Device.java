@@ -62,7 +62,7 @@ public final class Device implements java.io.Serializable {
       case CUDA: {
         if (!gpuUsable) {
           throw new IllegalStateException(
-              "device " + this + " was requested but no usable CUDA GPU is available to ONNX Runtime"
+              "device " + this + " was requested but no usable CUDA GPU is available to the engine"
                   + " in this JVM (build with -Pgpu and run on a CUDA executor, or use device=auto/cpu)");
         }
         if (index >= 0) return this;
@@ -77,8 +77,8 @@ public final class Device implements java.io.Serializable {
           LOG.warn(
               assignedGpus.isEmpty()
                   ? "device=auto: no GPU assigned to this task, running on CPU"
-                  : "device=auto: GPU " + assignedGpus + " assigned but ONNX Runtime has no CUDA"
-                      + " provider in this JVM (build with -Pgpu), running on CPU");
+                  : "device=auto: GPU " + assignedGpus + " assigned but the engine has no CUDA"
+                      + " support in this JVM (build with -Pgpu), running on CPU");
         }
         return CPU;
       }

@@ -21,8 +21,10 @@ public interface InferenceEngine {
       case "onnxruntime":
       case "ort":
         return OnnxRuntimeEngine.INSTANCE;
+      case "dl4j":
+        return Dl4jEngine.get();
       default:
-        throw new IllegalArgumentException("unknown engine '" + name + "'; available: onnxruntime");
+        throw new IllegalArgumentException("unknown engine '" + name + "'; available: onnxruntime, dl4j");
     }
   }
 }
