@@ -11,7 +11,6 @@ import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,51 +51,23 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     }
   }
 
-  private static final class Session implements ModelSession {
+  private static final class Session extends DeclaredSession {
     private final OrtSession session;
-    private final List<String> inputs;
-    private final List<String> outputs;
-    private final Map<String, long[]> inputShapes = new LinkedHashMap<>();
-    private final Map<String, long[]> outputShapes = new LinkedHashMap<>();
 
     Session(OrtSession session) throws OrtException {
+      super(List.copyOf(session.getInputNames()), List.copyOf(session.getOutputNames()),
+          tensorShapes(session.getInputInfo()), tensorShapes(session.getOutputInfo()));
       this.session = session;
-      this.inputs = List.copyOf(session.getInputNames());
-      this.outputs = List.copyOf(session.getOutputNames());
-      tensorShapes(session.getInputInfo(), inputShapes);
-      tensorShapes(session.getOutputInfo(), outputShapes);
     }
 
-    private static void tensorShapes(Map<String, NodeInfo> infos, Map<String, long[]> shapes) {
+    private static Map<String, long[]> tensorShapes(Map<String, NodeInfo> infos) {
+      Map<String, long[]> shapes = new LinkedHashMap<>();
       for (Map.Entry<String, NodeInfo> e : infos.entrySet()) {
         if (e.getValue().getInfo() instanceof TensorInfo) {
           shapes.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).getShape());
         }
       }
-    }
-
-    @Override
-    public List<String> inputNames() {
-      return inputs;
-    }
-
-    @Override
-    public List<String> outputNames() {
-      return outputs;
-    }
-
-    @Override
-    public long[] inputShape(String name) {
-      long[] shape = inputShapes.get(name);
-      if (shape == null) throw new IllegalArgumentException("graph has no tensor input " + name);
-      return shape.clone();
-    }
-
-    @Override
-    public long[] outputShape(String name) {
-      long[] shape = outputShapes.get(name);
-      if (shape == null) throw new IllegalArgumentException("graph has no tensor output " + name);
-      return shape.clone();
+      return shapes;
     }
 
     @Override
@@ -105,11 +76,11 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
       Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
       try {
         for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-          if (this.inputs.contains(e.getKey())) {
+          if (inputNames().contains(e.getKey())) {
             feeds.put(e.getKey(), toOrt(env, e.getValue()));
           }
         }
-        Set<String> names = wanted.length == 0 ? Set.copyOf(outputs) : Set.of(wanted);
+        Set<String> names = wanted.length == 0 ? Set.copyOf(outputNames()) : Set.of(wanted);
         try (OrtSession.Result result = session.run(feeds, names)) {
           Map<String, Tensor> out = new LinkedHashMap<>();
           for (Map.Entry<String, OnnxValue> e : result) {
@@ -181,7 +152,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
 
     @Override
     public String toString() {
-      return "OrtSession" + new ArrayList<>(inputs) + "->" + outputs;
+      return "OrtSession" + inputNames() + "->" + outputNames();
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.sparkformers.inference.engine;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,45 +13,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * (deeplearning4j issue 8654), and nd4j's OpenMP pool already spreads one run over the executor's
  * cores, sized per process (OMP_NUM_THREADS), not per session as ONNX Runtime's intra-op threads.
  */
-final class SameDiffSession implements ModelSession {
+final class SameDiffSession extends DeclaredSession {
   private final SameDiff sd;
-  private final Map<String, long[]> inputShapes;
-  private final Map<String, long[]> outputShapes;
-  private final List<String> inputs;
-  private final List<String> outputs;
   private final int cudaDevice;
 
   SameDiffSession(SameDiff sd, Map<String, long[]> inputShapes, Map<String, long[]> outputShapes, int cudaDevice) {
+    super(List.copyOf(inputShapes.keySet()), List.copyOf(outputShapes.keySet()), inputShapes, outputShapes);
     this.sd = sd;
-    this.inputShapes = inputShapes;
-    this.outputShapes = outputShapes;
-    this.inputs = List.copyOf(inputShapes.keySet());
-    this.outputs = List.copyOf(outputShapes.keySet());
     this.cudaDevice = cudaDevice;
-  }
-
-  @Override
-  public List<String> inputNames() {
-    return inputs;
-  }
-
-  @Override
-  public List<String> outputNames() {
-    return outputs;
-  }
-
-  @Override
-  public long[] inputShape(String name) {
-    long[] shape = inputShapes.get(name);
-    if (shape == null) throw new IllegalArgumentException("graph has no tensor input " + name);
-    return shape.clone();
-  }
-
-  @Override
-  public long[] outputShape(String name) {
-    long[] shape = outputShapes.get(name);
-    if (shape == null) throw new IllegalArgumentException("graph has no tensor output " + name);
-    return shape.clone();
   }
 
   @Override
@@ -63,9 +31,9 @@ final class SameDiffSession implements ModelSession {
     }
     Map<String, INDArray> in = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
-      if (inputShapes.containsKey(e.getKey())) in.put(e.getKey(), toNd4j(e.getValue()));
+      if (takesTensor(e.getKey())) in.put(e.getKey(), toNd4j(e.getValue()));
     }
-    List<String> names = wanted.length == 0 ? outputs : List.of(wanted);
+    List<String> names = wanted.length == 0 ? outputNames() : List.of(wanted);
     try {
       Map<String, INDArray> result = sd.output(in, names);
       Map<String, Tensor> out = new LinkedHashMap<>();
@@ -115,6 +83,6 @@ final class SameDiffSession implements ModelSession {
 
   @Override
   public String toString() {
-    return "SameDiffSession" + new ArrayList<>(inputs) + "->" + outputs;
+    return "SameDiffSession" + inputNames() + "->" + outputNames();
   }
 }
