@@ -2,9 +2,9 @@ package io.sparkformers.ml;
 
 import io.sparkformers.inference.audio.AudioInput;
 import io.sparkformers.inference.runtime.ModelSpec;
-import io.sparkformers.inference.task.AudioClassificationPipeline;
 import io.sparkformers.inference.task.LabelScore;
 import io.sparkformers.inference.task.TaskPipeline;
+import io.sparkformers.inference.task.audio.AudioClassificationPipeline;
 import java.util.List;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;

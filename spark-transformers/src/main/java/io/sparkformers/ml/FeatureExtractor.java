@@ -1,8 +1,8 @@
 package io.sparkformers.ml;
 
 import io.sparkformers.inference.runtime.ModelSpec;
-import io.sparkformers.inference.task.FeatureExtractionPipeline;
 import io.sparkformers.inference.task.TaskPipeline;
+import io.sparkformers.inference.task.text.FeatureExtractionPipeline;
 import java.util.Arrays;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;

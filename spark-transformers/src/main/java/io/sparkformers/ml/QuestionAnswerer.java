@@ -1,10 +1,10 @@
 package io.sparkformers.ml;
 
 import io.sparkformers.inference.runtime.ModelSpec;
-import io.sparkformers.inference.task.Answer;
-import io.sparkformers.inference.task.QuestionAnsweringPipeline;
-import io.sparkformers.inference.task.QuestionAnsweringSettings;
 import io.sparkformers.inference.task.TaskPipeline;
+import io.sparkformers.inference.task.text.Answer;
+import io.sparkformers.inference.task.text.QuestionAnsweringPipeline;
+import io.sparkformers.inference.task.text.QuestionAnsweringSettings;
 import java.util.List;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;

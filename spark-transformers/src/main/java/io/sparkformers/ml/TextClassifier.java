@@ -3,7 +3,7 @@ package io.sparkformers.ml;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.task.LabelScore;
 import io.sparkformers.inference.task.TaskPipeline;
-import io.sparkformers.inference.task.TextClassificationPipeline;
+import io.sparkformers.inference.task.text.TextClassificationPipeline;
 import java.util.List;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;

@@ -1,11 +1,11 @@
 package io.sparkformers.ml;
 
 import io.sparkformers.inference.runtime.ModelSpec;
-import io.sparkformers.inference.task.AggregationStrategy;
 import io.sparkformers.inference.task.TaskPipeline;
-import io.sparkformers.inference.task.TokenClassificationPipeline;
-import io.sparkformers.inference.task.TokenClassificationSettings;
-import io.sparkformers.inference.task.TokenEntity;
+import io.sparkformers.inference.task.text.AggregationStrategy;
+import io.sparkformers.inference.task.text.TokenClassificationPipeline;
+import io.sparkformers.inference.task.text.TokenClassificationSettings;
+import io.sparkformers.inference.task.text.TokenEntity;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.param.Param;

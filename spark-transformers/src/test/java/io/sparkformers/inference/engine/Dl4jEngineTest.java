@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.runtime.ModelSpec;
-import io.sparkformers.inference.task.FeatureExtractionPipeline;
 import io.sparkformers.inference.task.LabelScore;
-import io.sparkformers.inference.task.TextClassificationPipeline;
+import io.sparkformers.inference.task.text.FeatureExtractionPipeline;
+import io.sparkformers.inference.task.text.TextClassificationPipeline;
 import io.sparkformers.inference.task.vision.ImageClassificationPipeline;
 import io.sparkformers.inference.text.EncodedText;
 import io.sparkformers.inference.vision.ImageDecoder;

@@ -1,8 +1,9 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.inference.task.TaskPipeline;
 import io.sparkformers.inference.text.TextInputs;
 import io.sparkformers.inference.text.TextTokenizer;
 import io.sparkformers.inference.text.TokenBatch;

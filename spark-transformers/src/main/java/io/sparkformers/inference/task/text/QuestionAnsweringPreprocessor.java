@@ -1,6 +1,7 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import io.sparkformers.inference.task.InvalidInputException;
 import io.sparkformers.inference.text.TextTokenizer;
 import java.util.OptionalLong;
 

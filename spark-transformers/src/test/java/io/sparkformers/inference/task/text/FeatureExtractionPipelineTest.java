@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 /**
  * One token or entity group, field for field as transformers' TokenClassificationPipeline returns

@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 /**
  * Settings of extractive question answering, with the defaults of transformers 4.38

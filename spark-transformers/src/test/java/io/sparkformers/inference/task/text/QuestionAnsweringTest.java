@@ -1,14 +1,15 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
+import io.sparkformers.inference.task.InvalidInputException;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.testing.Fixtures;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.audio;
 
 import io.sparkformers.inference.audio.AudioChunk;
 import io.sparkformers.inference.audio.AudioChunker;
@@ -13,6 +13,7 @@ import io.sparkformers.inference.audio.Transcription;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.inference.task.TaskPipeline;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;

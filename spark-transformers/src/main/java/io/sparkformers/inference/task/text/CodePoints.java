@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 /**
  * Text indexed by Unicode code points, as Python strings are: the fast tokenizer's character

@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 /**
  * One answer, as transformers' QuestionAnsweringPipeline returns it: {@code start}/{@code end} are

@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.audio;
 
 import io.sparkformers.inference.audio.AudioFeatures;
 import io.sparkformers.inference.audio.AudioInput;

@@ -1,7 +1,9 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.inference.task.ClassificationHead;
+import io.sparkformers.inference.task.LabelScore;
 import io.sparkformers.inference.text.EncodedText;
 import java.util.List;
 import java.util.Map;

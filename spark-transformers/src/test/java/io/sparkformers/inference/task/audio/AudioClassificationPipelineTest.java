@@ -1,5 +1,7 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.audio;
 
+import io.sparkformers.inference.task.ClassScores;
+import io.sparkformers.inference.task.LabelScore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,13 +1,13 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.text.TextTokenizer;
 import io.sparkformers.testing.Fixtures;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

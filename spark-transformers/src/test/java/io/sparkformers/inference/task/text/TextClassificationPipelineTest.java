@@ -1,5 +1,6 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
+import io.sparkformers.inference.task.LabelScore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.audio;
 
 import io.sparkformers.inference.audio.AudioFeatures;
 import io.sparkformers.inference.audio.AudioInput;
@@ -6,6 +6,9 @@ import io.sparkformers.inference.audio.AudioLimits;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.inference.task.ClassScores;
+import io.sparkformers.inference.task.LabelScore;
+import io.sparkformers.inference.task.TaskPipeline;
 import java.util.List;
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 /**
  * One non-special token with its label probabilities: the "pre_entity" dict of transformers' {@code

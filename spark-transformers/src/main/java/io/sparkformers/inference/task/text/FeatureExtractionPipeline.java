@@ -1,4 +1,4 @@
-package io.sparkformers.inference.task;
+package io.sparkformers.inference.task.text;
 
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
