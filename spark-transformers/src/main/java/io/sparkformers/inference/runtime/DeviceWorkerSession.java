@@ -1,8 +1,8 @@
 package io.sparkformers.inference.runtime;
 
+import io.sparkformers.inference.engine.ForwardingSession;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -12,34 +12,17 @@ import java.util.concurrent.ExecutionException;
  * their own outputs or exception come back, as with the plain session. Closing it stops the worker,
  * then closes the session.
  */
-final class DeviceWorkerSession implements ModelSession {
-  private final ModelSession session;
+final class DeviceWorkerSession extends ForwardingSession {
   private final DeviceWorker worker;
 
   DeviceWorkerSession(ModelSession session, DeviceWorker worker) {
-    this.session = session;
+    super(session);
     this.worker = worker;
   }
 
-  @Override
-  public List<String> inputNames() {
-    return session.inputNames();
-  }
 
-  @Override
-  public List<String> outputNames() {
-    return session.outputNames();
-  }
 
-  @Override
-  public long[] inputShape(String name) {
-    return session.inputShape(name);
-  }
 
-  @Override
-  public long[] outputShape(String name) {
-    return session.outputShape(name);
-  }
 
   @Override
   public Map<String, Tensor> run(Map<String, Tensor> inputs, String... outputs) {

@@ -1,8 +1,8 @@
 package io.sparkformers.inference.runtime;
 
+import io.sparkformers.inference.engine.ForwardingSession;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -10,13 +10,12 @@ import java.util.concurrent.CountDownLatch;
  * A session whose runs wait for {@link #release()}: with the worker held in its first forward pass,
  * a test queues requests behind it and knows exactly what the worker will find waiting.
  */
-final class PausedSession implements ModelSession {
-  private final ModelSession session;
+final class PausedSession extends ForwardingSession {
   private final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
 
   PausedSession(ModelSession session) {
-    this.session = session;
+    super(session);
   }
 
   /** Returns once the worker is inside a forward pass. */
@@ -44,25 +43,9 @@ final class PausedSession implements ModelSession {
     return session.run(inputs, outputs);
   }
 
-  @Override
-  public List<String> inputNames() {
-    return session.inputNames();
-  }
 
-  @Override
-  public List<String> outputNames() {
-    return session.outputNames();
-  }
 
-  @Override
-  public long[] inputShape(String name) {
-    return session.inputShape(name);
-  }
 
-  @Override
-  public long[] outputShape(String name) {
-    return session.outputShape(name);
-  }
 
   @Override
   public void close() {
