@@ -165,7 +165,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     // session's configuration the same way
     Configuration hadoopConf = spark.sessionState().newHadoopConf();
     validateOnDriver(spec, binding, hadoopConf);
-    ModelLocation location = ModelLocation.of(spark.sparkContext(), spec.uri());
+    ModelLocation location = ModelLocation.of(spark, spec.uri());
     Broadcast<SerializableConfiguration> executorConf = SerializableConfiguration.broadcast(spark.sparkContext(), hadoopConf);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
     LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch(), getSortByLength());

@@ -18,6 +18,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkFiles;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * on the driver only (a notebook's download, the submitting machine's disk), so the driver ships it
  * through Spark's own file server: Spark's addFile refuses local directories outside local mode, so
  * the folder is zipped once and added as an archive, which each executor JVM fetches and unpacks
- * once into its SparkFiles directory. A {@code local:} path is, as in Spark, one that every node
+ * once into its SparkFiles directory (per session: Spark 4 isolates sessions' artifacts). A {@code local:} path is, as in Spark, one that every node
  * already has: read in place, never shipped.
  */
 public final class ModelLocation implements Serializable {
@@ -44,16 +45,22 @@ public final class ModelLocation implements Serializable {
     this.shipped = shipped;
   }
 
-  /** On the driver, after the folder was validated: ships it when executors may not be able to read it. */
-  public static ModelLocation of(SparkContext sc, String uri) {
+  /**
+   * On the driver, after the folder was validated: ships it, for {@code spark}'s jobs, when executors
+   * may not be able to read it.
+   */
+  public static ModelLocation of(SparkSession spark, String uri) {
+    SparkContext sc = spark.sparkContext();
     if (sc.isLocal() || !ModelFetcher.isLocal(uri) || uri.startsWith("local:")) return new ModelLocation(uri, null);
     Path folder = ModelFetcher.localFolder(uri, sc.hadoopConfiguration()).toAbsolutePath().normalize();
     String name = "sparkformers-model-" + fingerprint(folder);
     Path archive = ARCHIVES.compute(name, (k, made) -> made != null && Files.isRegularFile(made) ? made : zip(folder, k));
-    sc.addArchive(archive.toUri() + "#" + name);
-    // relative to the root: under Spark Connect a session's files sit in a folder of their own
-    Path root = Paths.get(SparkFiles.getRootDirectory()).toAbsolutePath();
-    return new ModelLocation(uri, root.relativize(Paths.get(SparkFiles.get(name)).toAbsolutePath()).toString());
+    return SessionArtifacts.withSessionState(spark, () -> {
+      sc.addArchive(archive.toUri() + "#" + name);
+      // relative to the root, as executors have a root of their own: a session's files sit in its own folder
+      Path root = Paths.get(SparkFiles.getRootDirectory()).toAbsolutePath();
+      return new ModelLocation(uri, root.relativize(Paths.get(SparkFiles.get(name)).toAbsolutePath()).toString());
+    });
   }
 
   /** The URI the user gave, as the model's name in messages. */

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
@@ -38,16 +38,14 @@ import scala.jdk.javaapi.CollectionConverters;
  * shipped to the executors as the stage ships it when only the driver may read it.
  */
 final class FunctionBuilder {
-  private final SparkContext sc;
   private final TaskFunction function;
   private final Broadcast<SerializableConfiguration> hadoopConf;
   private final int taskCpus;
   /** Null for the plain function. */
   private final LongAccumulator failedRows;
 
-  FunctionBuilder(SparkContext sc, TaskFunction function, Broadcast<SerializableConfiguration> hadoopConf,
+  FunctionBuilder(TaskFunction function, Broadcast<SerializableConfiguration> hadoopConf,
       int taskCpus, LongAccumulator failedRows) {
-    this.sc = sc;
     this.function = function;
     this.hadoopConf = hadoopConf;
     this.taskCpus = taskCpus;
@@ -138,7 +136,7 @@ final class FunctionBuilder {
     try {
       binding.pipeline(new ModelSpec(uri.toString(), settings.dtype(), settings.engine(), "cpu", settings.threads())
           .open(hadoopConf.value().value(), List.of()));
-      return ModelLocation.of(sc, uri.toString());
+      return ModelLocation.of(SparkSession.active(), uri.toString());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(name() + ": model " + uri + ": " + e.getMessage(), e);
     }

@@ -100,8 +100,8 @@ public final class Sparkformers {
     for (TaskFunction function : TaskFunction.ALL) {
       LongAccumulator counter = spark.sparkContext().longAccumulator(function.tryName() + ".rowsFailed");
       failed.put(function.tryName(), counter);
-      builders.put(function.name(), new FunctionBuilder(spark.sparkContext(), function, hadoopConf, taskCpus, null));
-      builders.put(function.tryName(), new FunctionBuilder(spark.sparkContext(), function, hadoopConf, taskCpus, counter));
+      builders.put(function.name(), new FunctionBuilder(function, hadoopConf, taskCpus, null));
+      builders.put(function.tryName(), new FunctionBuilder(function, hadoopConf, taskCpus, counter));
     }
     return new Sparkformers(builders, failed);
   }
