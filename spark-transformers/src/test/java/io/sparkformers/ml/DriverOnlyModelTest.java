@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.Folders;
 import io.sparkformers.testing.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,14 +44,14 @@ class DriverOnlyModelTest {
 
   @Test
   void aFolderOnlyTheDriverHasIsShippedToEveryExecutor(@TempDir Path tmp) throws Exception {
-    Path driverOnly = copy(Fixtures.model(MODEL), tmp.resolve("downloaded-model"));
+    Path driverOnly = Folders.copy(Fixtures.model(MODEL), tmp.resolve("downloaded-model"));
     SparkSession spark = LocalCluster.start(SparkSession.builder().appName("DriverOnlyModelTest"), EXECUTORS);
     try {
       Dataset<Row> texts = texts(spark);
       // local: is Spark's word for a path every node has: the executors read the fixture in place
       List<Row> inPlace = tagged(classifier("local:" + Fixtures.model(MODEL).toAbsolutePath()).transform(texts));
       Dataset<Row> shipped = classifier(driverOnly.toString()).transform(texts);
-      delete(driverOnly);
+      Folders.delete(driverOnly);
       List<Row> fromShipped = tagged(shipped);
 
       assertEquals(values(inPlace), values(fromShipped));
@@ -125,23 +126,6 @@ class DriverOnlyModelTest {
       return files.anyMatch(f -> Files.isDirectory(f) && f.getFileName().toString().startsWith("sparkformers-model-"));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static Path copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) Files.createDirectories(target);
-        else Files.copy(f, target);
-      }
-    }
-    return to;
-  }
-
-  private static void delete(Path folder) throws IOException {
-    try (Stream<Path> files = Files.walk(folder)) {
-      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
     }
   }
 }

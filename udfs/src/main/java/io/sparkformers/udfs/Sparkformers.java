@@ -56,7 +56,8 @@ public final class Sparkformers {
   public static Sparkformers register(SparkSession spark) {
     Sparkformers functions = create(spark);
     FunctionRegistry registry = spark.sessionState().functionRegistry();
-    for (var f : descriptions(() -> functions)) registry.registerFunction(f._1(), f._2(), f._3());
+    // temporary functions, as spark.udf() registers them: Spark 4.2 keeps qualified names for the others
+    for (var f : descriptions(() -> functions)) registry.createOrReplaceTempFunction(f._1().funcName(), f._3(), "java_udf");
     SESSIONS.put(spark, functions);
     return functions;
   }

@@ -61,10 +61,10 @@ class ConnectMlTest {
   @Test
   void aTextStageTransformsAsItDoesInAClassicSession() {
     Map<String, Expression.Literal> params = Map.of("modelPath", string(CLASSIFIER), "outputCol", string("labels"),
-        "batchSize", Expression.Literal.newBuilder().setInteger(1).build());
+        "batchSize", integer(1), "topK", integer(2));
     Dataset<Row> connect = transform(TextClassifier.class, params, TEXTS);
     Dataset<Row> classic = new TextClassifier().setModelPath(CLASSIFIER).setOutputCol("labels").setBatchSize(1)
-        .transform(spark.sql(TEXTS));
+        .setTopK(2).transform(spark.sql(TEXTS));
 
     assertEquals(json(classic), json(connect));
   }
@@ -121,6 +121,10 @@ class ConnectMlTest {
 
   private static MlParams params(Map<String, Expression.Literal> params) {
     return MlParams.newBuilder().putAllParams(params).build();
+  }
+
+  private static Expression.Literal integer(int value) {
+    return Expression.Literal.newBuilder().setInteger(value).build();
   }
 
   private static Expression.Literal string(String value) {
