@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * on the driver only (a notebook's download, the submitting machine's disk), so the driver ships it
  * through Spark's own file server: Spark's addFile refuses local directories outside local mode, so
  * the folder is zipped once and added as an archive, which each executor JVM fetches and unpacks
- * once into its SparkFiles directory (per session: Spark 4 isolates sessions' artifacts). A {@code local:} path is, as in Spark, one that every node
- * already has: read in place, never shipped.
+ * once into its SparkFiles directory (once per session: Spark 4 isolates sessions' artifacts). A
+ * {@code local:} path is, as in Spark, one that every node already has: read in place, never shipped.
  */
 public final class ModelLocation implements Serializable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelLocation.class);
