@@ -74,7 +74,8 @@ class VisionJobGoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"object-detection-detr", "object-detection-yolos", "object-detection-conditional-detr"})
+  @ValueSource(strings = {"object-detection-detr", "object-detection-yolos", "object-detection-conditional-detr",
+      "object-detection-deformable-detr"})
   void objectDetectionMatchesThePipeline(String fixture) {
     Map<String, Row> out = predict("object-detection", fixture, "--option", "threshold=0");
     for (JsonNode c : cases(fixture)) {

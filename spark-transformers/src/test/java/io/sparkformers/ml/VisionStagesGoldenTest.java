@@ -45,7 +45,7 @@ class VisionStagesGoldenTest {
       "image-classification-swin", "image-classification-mobilevit", "image-classification-mobilenet-v2",
       "image-classification-levit", "image-classification-dinov2", "image-classification-poolformer");
   static final List<String> DETECTORS = List.of("object-detection-detr", "object-detection-yolos",
-      "object-detection-conditional-detr");
+      "object-detection-conditional-detr", "object-detection-deformable-detr");
   static final List<String> SEMANTIC_SEGMENTERS = List.of("image-segmentation-segformer",
       "image-segmentation-mobilevit");
   static final List<String> MASK_SEGMENTERS = List.of("image-segmentation-mask2former",

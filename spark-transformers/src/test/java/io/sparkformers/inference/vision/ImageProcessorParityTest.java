@@ -22,7 +22,8 @@ class ImageProcessorParityTest {
       "image-classification-deit", "image-classification-beit", "image-classification-data2vec-vision",
       "image-classification-swin", "image-classification-mobilevit", "image-classification-mobilenet-v2",
       "image-classification-levit", "image-classification-dinov2", "image-classification-poolformer",
-      "object-detection-yolos", "object-detection-conditional-detr", "image-segmentation-mobilevit",
+      "object-detection-yolos", "object-detection-conditional-detr", "object-detection-deformable-detr",
+      "image-segmentation-mobilevit",
       "image-segmentation-maskformer", "depth-estimation-dpt", "depth-estimation-depth-anything",
       "image-preprocessing-efficientnet", "image-preprocessing-dpt-keep-aspect-ratio"})
   void pixelValuesMatchThePythonProcessor(String fixture) {
