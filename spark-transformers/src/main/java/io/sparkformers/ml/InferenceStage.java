@@ -150,7 +150,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   /**
    * Lazy: validates the model folder on the driver, then maps partitions; no action runs here.
    * Executors fetch a remote model with the session's Hadoop configuration as it is now, so
-   * spark.hadoop.* and runtime fs.* settings (credentials, file system classes) reach them.
+   * spark.hadoop.* and runtime fs.* settings (credentials, file system classes) reach them; a local
+   * folder on a cluster is shipped to them from the driver ({@link ModelLocation}).
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
@@ -164,11 +165,12 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     // session's configuration the same way
     Configuration hadoopConf = spark.sessionState().newHadoopConf();
     validateOnDriver(spec, binding, hadoopConf);
+    ModelLocation location = ModelLocation.of(spark, spec.uri());
     Broadcast<SerializableConfiguration> executorConf = SerializableConfiguration.broadcast(spark.sparkContext(), hadoopConf);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
     LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch(), getSortByLength());
     return df.mapPartitions(
-        new PartitionInference<>(binding, spec, executorConf, batching, getHandleInvalid(), counters,
+        new PartitionInference<>(binding, spec, location, executorConf, batching, getHandleInvalid(), counters,
             getClass().getSimpleName()),
         Encoders.row(outSchema));
   }
@@ -207,16 +209,19 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   private static final class PartitionInference<I, O> implements MapPartitionsFunction<Row, Row> {
     private final TaskBinding<I, O> binding;
     private final ModelSpec spec;
+    private final ModelLocation location;
     private final Broadcast<SerializableConfiguration> hadoopConf;
     private final LengthBucketBatcher.Settings batching;
     private final String handleInvalid;
     private final StageCounters counters;
     private final String stage;
 
-    PartitionInference(TaskBinding<I, O> binding, ModelSpec spec, Broadcast<SerializableConfiguration> hadoopConf,
-        LengthBucketBatcher.Settings batching, String handleInvalid, StageCounters counters, String stage) {
+    PartitionInference(TaskBinding<I, O> binding, ModelSpec spec, ModelLocation location,
+        Broadcast<SerializableConfiguration> hadoopConf, LengthBucketBatcher.Settings batching, String handleInvalid,
+        StageCounters counters, String stage) {
       this.binding = binding;
       this.spec = spec;
+      this.location = location;
       this.hadoopConf = hadoopConf;
       this.batching = batching;
       this.handleInvalid = handleInvalid;
@@ -227,7 +232,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       TaskContext task = TaskContext.get();
-      ModelSpec.Model model = spec.open(hadoopConf.value().value(), TaskGpus.of(task));
+      ModelSpec.Model model = spec.at(location.onThisJvm()).open(hadoopConf.value().value(), TaskGpus.of(task));
       InferenceMetrics metrics = new InferenceMetrics();
       long started = System.nanoTime();
       if (task != null) {

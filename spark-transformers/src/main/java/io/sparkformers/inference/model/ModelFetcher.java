@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resolves a model URI to a local folder. Local paths are used in place; any other Hadoop URI
+ * Resolves a model URI to a local folder. Local paths (no scheme, file:, or local:, Spark's word for a
+ * path every node has) are used in place; any other Hadoop URI
  * (hdfs:, s3a:, dbfs:, abfss:) is copied once per JVM into a local cache directory, keyed by the
  * URI and the remote files' sizes and modification times, so a changed model is fetched again.
  * The caller supplies the Hadoop configuration: on a cluster it must be the driver's session
@@ -35,7 +36,7 @@ public final class ModelFetcher {
 
   public static boolean isLocal(String uri) {
     String scheme = URI.create(uri.replace('\\', '/')).getScheme();
-    return scheme == null || scheme.equals("file") || scheme.length() == 1;
+    return scheme == null || scheme.equals("file") || scheme.equals("local") || scheme.length() == 1;
   }
 
   /**
@@ -44,6 +45,7 @@ public final class ModelFetcher {
    */
   public static Path localFolder(String uri, Configuration conf) {
     if (isLocal(uri)) {
+      if (uri.startsWith("local:")) return Paths.get(URI.create(uri).getPath());
       return uri.startsWith("file:") ? Paths.get(URI.create(uri)) : Paths.get(uri);
     }
     return FETCHED.computeIfAbsent(uri, u -> copyToCache(u, conf));
@@ -92,7 +94,7 @@ public final class ModelFetcher {
         : Paths.get(System.getProperty("java.io.tmpdir"), "sparkformers-models");
   }
 
-  static String sha256(String s) {
+  public static String sha256(String s) {
     try {
       return HexFormat.of().formatHex(
           MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

@@ -21,6 +21,11 @@ import org.apache.hadoop.conf.Configuration;
 public record ModelSpec(String uri, String dtype, String engine, String device, int threads)
     implements Serializable {
 
+  /** The same settings for a copy of the model at {@code uri}. */
+  public ModelSpec at(String uri) {
+    return new ModelSpec(uri, dtype, engine, device, threads);
+  }
+
   /**
    * The model as this task sees it: the local folder, the resolved device and cached sessions.
    * {@code hadoopConf} reaches a remote {@link #uri} (see {@link ModelFetcher}) and, through
