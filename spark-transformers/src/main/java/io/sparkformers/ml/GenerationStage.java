@@ -61,6 +61,9 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
       "sampling: with the row's input it picks the row's random stream, so output repeats for a seed");
   private final Param<String> maxNewTokensCol = new Param<>(this, "maxNewTokensCol",
       "integer column of each row's max_new_tokens (a null takes maxNewTokens); unset: every row takes maxNewTokens");
+  private final BooleanParam continuousBatching = new BooleanParam(this, "continuousBatching",
+      "expert: a waiting row starts decoding as soon as one ends; false starts a batch only when the last"
+          + " one has ended (to measure what continuous batching gains); the output is the same");
   private final BooleanParam truncation = new BooleanParam(this, "truncation",
       "cut inputs to the tokenizer's model_max_length; false (transformers' default): an input longer than"
           + " the model's positions is an invalid row");
@@ -69,6 +72,7 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
     super(uid);
     setDefault(seed, 0);
     setDefault(truncation, false);
+    setDefault(continuousBatching, true);
   }
 
   private <P extends Param<?>> P argument(String name, P param) {
@@ -95,7 +99,7 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
 
   /** Rows decoding at once and their cache budget, from batchSize and maxTokensPerBatch. */
   protected GenerationPipeline.Batching batching() {
-    return new GenerationPipeline.Batching(getBatchSize(), getMaxTokensPerBatch());
+    return new GenerationPipeline.Batching(getBatchSize(), getMaxTokensPerBatch(), (Boolean) $(continuousBatching));
   }
 
   protected PromptColumns prompts(StructType schema) {
@@ -133,6 +137,7 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
   public IntParam seed() { return seed; }
   public BooleanParam truncation() { return truncation; }
   public Param<String> maxNewTokensCol() { return maxNewTokensCol; }
+  public BooleanParam continuousBatching() { return continuousBatching; }
 
   public S setMaxNewTokens(int v) { set(maxNewTokens, v); return self(); }
   public S setMaxLength(int v) { set(maxLength, v); return self(); }
@@ -150,4 +155,5 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
   public S setSeed(int v) { set(seed, v); return self(); }
   public S setTruncation(boolean v) { set(truncation, v); return self(); }
   public S setMaxNewTokensCol(String v) { set(maxNewTokensCol, v); return self(); }
+  public S setContinuousBatching(boolean v) { set(continuousBatching, v); return self(); }
 }

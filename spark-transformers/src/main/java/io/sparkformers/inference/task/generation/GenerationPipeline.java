@@ -30,9 +30,11 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
 
   /**
    * What bounds the memory of decoding: inputs decoding at once (each num_beams rows), and the KV
-   * cache's rows x positions (0 for no limit), counted as if every row reached its longest.
+   * cache's rows x positions (0 for no limit), counted as if every row reached its longest; and
+   * whether a waiting input starts when one ends (continuous) or only when all have (static, to
+   * measure what continuous batching gains).
    */
-  public record Batching(int inputsAtOnce, long maxCacheTokens) implements java.io.Serializable {
+  public record Batching(int inputsAtOnce, long maxCacheTokens, boolean continuous) implements java.io.Serializable {
     public Batching {
       if (inputsAtOnce < 1) throw new IllegalArgumentException("inputsAtOnce must be >= 1");
       if (maxCacheTokens < 0) throw new IllegalArgumentException("maxCacheTokens must be >= 0");
@@ -57,7 +59,7 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
         addSpecialTokens);
     this.config = config;
     this.positionLimit = positionLimit(model.bundle());
-    this.generator = new Generator(config, positionLimit, batching.inputsAtOnce(), batching.maxCacheTokens());
+    this.generator = new Generator(config, positionLimit, batching);
     this.maxInputChars = maxInputChars;
   }
 

@@ -6,28 +6,21 @@ import java.util.SplittableRandom;
 
 /**
  * transformers' generate over many inputs, continuously batched: greedy search, sampling or beam
- * search as the config says, at most {@code inputsAtOnce} inputs decoding at once, a waiting one
- * starting as soon as one ends. Each input is limited by its own length (max_new_tokens after its
+ * search as the config says, at most a batch of inputs decoding at once, a waiting one starting as
+ * soon as one ends. Each input is limited by its own length (max_new_tokens after its
  * own decoder prompt, or max_length) and by the positions the model has, so its tokens are those
  * it gets alone.
  */
 final class Generator {
   private final GenerationConfig config;
   private final int positionLimit;
-  private final int inputsAtOnce;
-  private final long maxCacheTokens;
+  private final GenerationPipeline.Batching batching;
 
-  /**
-   * @param positionLimit the positions the decoder has (n_positions), Integer.MAX_VALUE for no limit
-   * @param inputsAtOnce inputs decoding together (each num_beams rows)
-   * @param maxCacheTokens rows x positions the KV cache may hold; 0 for no limit
-   */
-  Generator(GenerationConfig config, int positionLimit, int inputsAtOnce, long maxCacheTokens) {
-    if (inputsAtOnce < 1) throw new IllegalArgumentException("inputsAtOnce must be >= 1");
+  /** @param positionLimit the positions the decoder has (n_positions), Integer.MAX_VALUE for no limit */
+  Generator(GenerationConfig config, int positionLimit, GenerationPipeline.Batching batching) {
     this.config = config;
     this.positionLimit = positionLimit;
-    this.inputsAtOnce = inputsAtOnce;
-    this.maxCacheTokens = maxCacheTokens;
+    this.batching = batching;
   }
 
   /**
@@ -54,7 +47,7 @@ final class Generator {
       cacheTokens[sequences.size()] = (int) stop + input.encoderTokens();
       sequences.add(new TokenSequence(prompt, maxLength, (int) stop));
     }
-    Admission admission = new Admission(cacheTokens, inputsAtOnce, maxCacheTokens, config.numBeams());
+    Admission admission = new Admission(cacheTokens, batching, config.numBeams());
     try (decoding) {
       if (config.numBeams() > 1) return new BeamSearch(config).run(decoding, sequences, admission);
       List<SplittableRandom> randoms = new ArrayList<>();

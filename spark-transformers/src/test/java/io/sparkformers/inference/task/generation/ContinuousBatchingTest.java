@@ -56,9 +56,9 @@ class ContinuousBatchingTest {
   void decoderOnlyRowsThatJoinGiveWhatTheyGiveAlone() {
     ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
     for (Map<String, Object> search : SEARCHES) {
-      for (GenerationPipeline.Batching batching : List.of(new GenerationPipeline.Batching(2, 0),
-          new GenerationPipeline.Batching(4, 60))) {
-        assertSameAsAlone(gpt2(model, search, new GenerationPipeline.Batching(1, 0)), gpt2(model, search, batching),
+      for (GenerationPipeline.Batching batching : List.of(new GenerationPipeline.Batching(2, 0, true),
+          new GenerationPipeline.Batching(4, 60, true), new GenerationPipeline.Batching(3, 0, false))) {
+        assertSameAsAlone(gpt2(model, search, new GenerationPipeline.Batching(1, 0, true)), gpt2(model, search, batching),
             search + " " + batching);
       }
     }
@@ -82,7 +82,7 @@ class ContinuousBatchingTest {
   void aRowsOwnMaxNewTokensBoundsItsOutput() {
     ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
     TextGenerationPipeline pipeline = gpt2(model, Map.of("max_new_tokens", 4, "min_new_tokens", 20),
-        new GenerationPipeline.Batching(2, 0));
+        new GenerationPipeline.Batching(2, 0, true));
     List<Prompt> prompts = List.of(new Prompt("Hello world", 9), Prompt.of("Hello world"));
     List<SourceText> features = new ArrayList<>();
     for (Prompt p : prompts) features.add(pipeline.preprocess(p));
@@ -102,7 +102,7 @@ class ContinuousBatchingTest {
   private static Text2TextGenerationPipeline text2text(ModelSpec.Model model, String task, Map<String, Object> search,
       int atOnce) {
     return new Text2TextGenerationPipeline(model, new Text2TextGenerationPipeline.Settings(task, null, null, null,
-        generation(search), true, 1_000_000, new GenerationPipeline.Batching(atOnce, 0)));
+        generation(search), true, 1_000_000, new GenerationPipeline.Batching(atOnce, 0, true)));
   }
 
   private static ResidentRuns residentRuns(ModelSpec.Model model, String graph) {

@@ -3,6 +3,7 @@ package io.sparkformers.inference.task.generation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sparkformers.bench.SyntheticBart;
 import io.sparkformers.bench.SyntheticGpt2;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
@@ -54,7 +55,7 @@ class SyntheticModelsTest {
   void gpt2GeneratesWhatRecomputingTheWholeSequenceGenerates() throws Exception {
     ModelSpec.Model model = Fixtures.open(SyntheticGpt2.write(dir.resolve("gpt2"), SyntheticGpt2.Size.TINY));
     TextGenerationPipeline pipeline = new TextGenerationPipeline(model, new TextGenerationPipeline.Settings(
-        new HashMap<>(Map.of("max_new_tokens", 3)), true, false, 1_000_000, new GenerationPipeline.Batching(2, 0)));
+        new HashMap<>(Map.of("max_new_tokens", 3)), true, false, 1_000_000, new GenerationPipeline.Batching(2, 0, true)));
     List<SourceText> features = new ArrayList<>();
     for (int i = 0; i < PROMPTS.size(); i++) features.add(pipeline.preprocess(new Prompt(PROMPTS.get(i), MAX_NEW_TOKENS[i])));
     Map<String, Tensor> outputs = pipeline.forward(pipeline.collate(features));
@@ -64,6 +65,137 @@ class SyntheticModelsTest {
       long[] expected = recomputed(model.session("decoder_model"), prompt, MAX_NEW_TOKENS[i], config);
       assertArrayEquals(expected, GenerationPipeline.generated(outputs, i), PROMPTS.get(i));
     }
+  }
+
+  @Test
+  void bartsCachedStepGivesTheLogitsOfTheWholeSequence() throws Exception {
+    ModelSpec.Model model = Fixtures.open(SyntheticBart.write(dir.resolve("bart"), SyntheticBart.Size.TINY));
+    long[] source = {0, 40, 300, 7, 2};
+    Tensor states = encode(model, source);
+    long[] decoded = {2, 0, 55, 13};
+    int n = decoded.length;
+    float[] whole = last(model.session("decoder_model").run(bartInputs(decoded, source, states)).get("logits"));
+
+    Map<String, Tensor> prefix = model.session("decoder_model").run(bartInputs(Arrays.copyOf(decoded, n - 1), source, states));
+    Map<String, Tensor> step = new LinkedHashMap<>(bartInputs(new long[] {decoded[n - 1]}, source, states));
+    prefix.forEach((name, t) -> {
+      if (name.startsWith("present.")) step.put("past_key_values." + name.substring("present.".length()), t);
+    });
+    float[] stepped = last(model.session("decoder_with_past_model").run(step).get("logits"));
+    for (int t = 0; t < whole.length; t++) assertEquals(whole[t], stepped[t], 1e-4 + 1e-4 * Math.abs(whole[t]), "token " + t);
+  }
+
+  @Test
+  void bartSummarizesWhatRecomputingTheWholeSequenceGives() throws Exception {
+    ModelSpec.Model model = Fixtures.open(SyntheticBart.write(dir.resolve("bart"), SyntheticBart.Size.TINY));
+    Text2TextGenerationPipeline pipeline = new Text2TextGenerationPipeline(model, new Text2TextGenerationPipeline.Settings(
+        "summarization", null, null, null, Map.of("max_new_tokens", 3, "min_length", 0), true, 1_000_000,
+        new GenerationPipeline.Batching(2, 0, true)));
+    List<SourceText> features = new ArrayList<>();
+    List<Generator.Input> inputs = new ArrayList<>();
+    GenerationConfig config = GenerationConfig.resolve(model.bundle(), "summarization", Map.of("min_length", 0));
+    for (int i = 0; i < PROMPTS.size(); i++) {
+      features.add(pipeline.preprocess(new Prompt(PROMPTS.get(i), MAX_NEW_TOKENS[i])));
+      long[] ids = features.get(i).encoding().getIds();
+      inputs.add(new Generator.Input(new long[] {config.decoderStartTokenId()}, ids, MAX_NEW_TOKENS[i], ids.length));
+    }
+    Map<String, Tensor> outputs = pipeline.forward(pipeline.collate(features));
+    List<Generated> expected = new Generator(config, Integer.MAX_VALUE, new GenerationPipeline.Batching(1, 0, true))
+        .generate(new RecomputingSeq2Seq(model, inputs, config.decoderStartTokenId()), inputs);
+    for (int i = 0; i < PROMPTS.size(); i++) {
+      assertArrayEquals(expected.get(i).tokens(), GenerationPipeline.generated(outputs, i), PROMPTS.get(i));
+    }
+  }
+
+  private static Tensor encode(ModelSpec.Model model, long[] source) {
+    long[] mask = new long[source.length];
+    Arrays.fill(mask, 1);
+    return model.session("encoder_model").run(Map.of("input_ids", Tensor.longs(source, 1, source.length),
+        "attention_mask", Tensor.longs(mask, 1, source.length))).get("last_hidden_state");
+  }
+
+  private static Map<String, Tensor> bartInputs(long[] decoded, long[] source, Tensor states) {
+    long[] mask = new long[source.length];
+    Arrays.fill(mask, 1);
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    inputs.put("input_ids", Tensor.longs(decoded, 1, decoded.length));
+    inputs.put("encoder_attention_mask", Tensor.longs(mask, 1, source.length));
+    inputs.put("encoder_hidden_states", states);
+    return inputs;
+  }
+
+  /** Decoding with no cache: every step runs the first-step decoder over each row's whole sequence, row by row. */
+  private static final class RecomputingSeq2Seq implements Decoding {
+    private final ModelSpec.Model model;
+    private final List<Generator.Input> inputs;
+    private final long start;
+    private List<long[]> sources = new ArrayList<>();
+    private List<Tensor> states = new ArrayList<>();
+    private List<long[]> decoded = new ArrayList<>();
+    private List<float[]> logits = new ArrayList<>();
+
+    RecomputingSeq2Seq(ModelSpec.Model model, List<Generator.Input> inputs, long start) {
+      this.model = model;
+      this.inputs = inputs;
+      this.start = start;
+    }
+
+    @Override
+    public int rows() {
+      return decoded.size();
+    }
+
+    @Override
+    public float[] logits(int row) {
+      return logits.get(row).clone();
+    }
+
+    @Override
+    public void append(long[] tokens) {
+      for (int r = 0; r < tokens.length; r++) {
+        long[] d = Arrays.copyOf(decoded.get(r), decoded.get(r).length + 1);
+        d[d.length - 1] = tokens[r];
+        decoded.set(r, d);
+        logits.set(r, step(r));
+      }
+    }
+
+    @Override
+    public void keep(int[] rows) {
+      List<long[]> s = new ArrayList<>();
+      List<Tensor> e = new ArrayList<>();
+      List<long[]> d = new ArrayList<>();
+      List<float[]> l = new ArrayList<>();
+      for (int r : rows) {
+        s.add(sources.get(r));
+        e.add(states.get(r));
+        d.add(decoded.get(r));
+        l.add(logits.get(r));
+      }
+      sources = s;
+      states = e;
+      decoded = d;
+      logits = l;
+    }
+
+    @Override
+    public void join(int[] started) {
+      for (int i : started) {
+        long[] source = inputs.get(i).modelInput();
+        sources.add(source);
+        states.add(encode(model, source));
+        decoded.add(new long[] {start});
+        logits.add(step(decoded.size() - 1));
+      }
+    }
+
+    private float[] step(int row) {
+      return last(model.session("decoder_model").run(bartInputs(decoded.get(row), sources.get(row), states.get(row)))
+          .get("logits"));
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** Greedy search feeding the whole sequence at every step, no cache: the reference. */

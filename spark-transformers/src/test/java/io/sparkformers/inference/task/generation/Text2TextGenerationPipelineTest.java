@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Text2TextGenerationPipelineTest {
   private static final String BART = "summarization-bart";
   private static final String T5 = "translation-t5";
-  private static final GenerationPipeline.Batching BATCHING = new GenerationPipeline.Batching(32, 0);
+  private static final GenerationPipeline.Batching BATCHING = new GenerationPipeline.Batching(32, 0, true);
   private static final Map<String, Object> EIGHT_NEW_TOKENS = Map.of("max_new_tokens", 8);
 
   private static Text2TextGenerationPipeline pipeline(String model, String task, String src, String tgt,
@@ -51,7 +51,7 @@ class Text2TextGenerationPipelineTest {
     long start = config.decoderStartTokenId();
     Decoding decoding = new ContinuousDecoding(rows -> new Seq2SeqDecoding(m.session("encoder_model"),
         DecoderGraph.load(m, false), Tensor.longs(ids, 1, ids.length), Tensor.longs(ones(ids.length), 1, ids.length), start));
-    long[] generated = new Generator(config, GenerationPipeline.positionLimit(m.bundle()), 1, 0)
+    long[] generated = new Generator(config, GenerationPipeline.positionLimit(m.bundle()), BATCHING)
         .generate(decoding, List.of(new Generator.Input(new long[] {start}, ids, null, ids.length))).get(0).tokens();
     long[] all = new long[generated.length + 1];
     all[0] = start;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** GPT-2 text generation against transformers 4.38's goldens (8 greedy tokens), and the invariants of the other searches. */
 class TextGenerationPipelineTest {
   private static final String MODEL = "text-generation-gpt2";
-  private static final GenerationPipeline.Batching BATCHING = new GenerationPipeline.Batching(32, 0);
+  private static final GenerationPipeline.Batching BATCHING = new GenerationPipeline.Batching(32, 0, true);
   private static final List<String> PROMPTS = List.of("Hello world", "The weather in Paris is",
       "I love this movie because it is so good");
   private final ModelSpec.Model model = Fixtures.open(Fixtures.model(MODEL));
@@ -46,7 +46,7 @@ class TextGenerationPipelineTest {
   private Generated generate(String prompt, Map<String, Object> generation) {
     GenerationConfig config = GenerationConfig.resolve(model.bundle(), "text-generation", generation);
     long[] ids = pipeline(true).preprocess(Prompt.of(prompt)).encoding().getIds();
-    return new Generator(config, 128, 1, 0).generate(alone(ids), List.of(new Generator.Input(ids, ids, null, 0))).get(0);
+    return new Generator(config, 128, BATCHING).generate(alone(ids), List.of(new Generator.Input(ids, ids, null, 0))).get(0);
   }
 
   /** Decoding of one prompt, unpadded. */
@@ -121,7 +121,7 @@ class TextGenerationPipelineTest {
       Generated beam;
       try (Decoding decoding = alone(ids)) {
         beam = new BeamSearch(config).run(decoding, List.of(new TokenSequence(ids, ids.length + 8, ids.length + 8)),
-            new Admission(new int[] {ids.length + 8}, 1, 0, config.numBeams())).get(0);
+            new Admission(new int[] {ids.length + 8}, BATCHING, config.numBeams())).get(0);
       }
       assertArrayEquals(generate(prompt, Map.of("max_new_tokens", 8)).tokens(), beam.tokens(), prompt);
     }
