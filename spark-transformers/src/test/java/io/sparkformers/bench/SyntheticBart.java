@@ -5,13 +5,9 @@ import static io.sparkformers.bench.OnnxModel.INT64;
 import static io.sparkformers.bench.OnnxModel.intAttr;
 import static io.sparkformers.bench.OnnxModel.intsAttr;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkformers.testing.Fixtures;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -29,9 +25,7 @@ public final class SyntheticBart {
   private static final float STD = 0.02f;
   private static final String FIXTURE = "summarization-bart";
   private static final String BATCH = "batch_size";
-  private static final String MARKER = "synthetic-bart.done";
   private static final int POSITION_OFFSET = 2;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** config.json's hyper-parameters (encoder and decoder alike). */
   public record Size(int layers, int hidden, int heads, int ffn, int positions) {
@@ -44,28 +38,18 @@ public final class SyntheticBart {
 
   /** Writes the folder unless it holds this size complete; returns {@code folder}. */
   public static Path write(Path folder, Size size) throws IOException {
-    Path marker = folder.resolve(MARKER);
-    String stamp = size + " seed=" + SEED;
-    if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) return folder;
-    Files.deleteIfExists(marker);
-    Files.createDirectories(folder.resolve("onnx"));
-    Path fixture = Fixtures.model(FIXTURE);
-    for (String file : List.of("generation_config.json", "tokenizer.json", "tokenizer_config.json",
-        "special_tokens_map.json")) {
-      Files.copy(fixture.resolve(file), folder.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-    }
-    ObjectNode config = (ObjectNode) JSON.readTree(fixture.resolve("config.json").toFile());
-    config.put("d_model", size.hidden()).put("encoder_layers", size.layers()).put("decoder_layers", size.layers())
-        .put("num_hidden_layers", size.layers()).put("encoder_attention_heads", size.heads())
-        .put("decoder_attention_heads", size.heads()).put("encoder_ffn_dim", size.ffn())
-        .put("decoder_ffn_dim", size.ffn()).put("max_position_embeddings", size.positions());
-    JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("config.json").toFile(), config);
-    int vocab = config.get("vocab_size").asInt();
-    encoder(size, vocab).write(folder.resolve("onnx/encoder_model.onnx"), new SplittableRandom(SEED));
-    decoder(size, vocab, false).write(folder.resolve("onnx/decoder_model.onnx"), new SplittableRandom(SEED));
-    decoder(size, vocab, true).write(folder.resolve("onnx/decoder_with_past_model.onnx"), new SplittableRandom(SEED));
-    Files.writeString(marker, stamp);
-    return folder;
+    return SyntheticFolder.once(folder, "bart " + size + " seed=" + SEED, dir -> {
+      ObjectNode config = SyntheticFolder.fromTextFixture(dir, FIXTURE);
+      config.put("d_model", size.hidden()).put("encoder_layers", size.layers()).put("decoder_layers", size.layers())
+          .put("num_hidden_layers", size.layers()).put("encoder_attention_heads", size.heads())
+          .put("decoder_attention_heads", size.heads()).put("encoder_ffn_dim", size.ffn())
+          .put("decoder_ffn_dim", size.ffn()).put("max_position_embeddings", size.positions());
+      SyntheticFolder.writeJson(dir.resolve("config.json"), config);
+      int vocab = config.get("vocab_size").asInt();
+      encoder(size, vocab).write(dir.resolve("onnx/encoder_model.onnx"), new SplittableRandom(SEED));
+      decoder(size, vocab, false).write(dir.resolve("onnx/decoder_model.onnx"), new SplittableRandom(SEED));
+      decoder(size, vocab, true).write(dir.resolve("onnx/decoder_with_past_model.onnx"), new SplittableRandom(SEED));
+    });
   }
 
   private static OnnxModel encoder(Size size, int vocab) {

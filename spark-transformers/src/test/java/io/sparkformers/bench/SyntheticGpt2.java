@@ -6,13 +6,9 @@ import static io.sparkformers.bench.OnnxModel.floatAttr;
 import static io.sparkformers.bench.OnnxModel.intAttr;
 import static io.sparkformers.bench.OnnxModel.intsAttr;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkformers.testing.Fixtures;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -30,8 +26,6 @@ public final class SyntheticGpt2 {
   private static final float STD = 0.02f;
   private static final String FIXTURE = "text-generation-gpt2";
   private static final String BATCH = "batch_size";
-  private static final String MARKER = "synthetic-gpt2.done";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** config.json's hyper-parameters. */
   public record Size(int layers, int hidden, int heads, int inner, int positions) {
@@ -44,25 +38,15 @@ public final class SyntheticGpt2 {
 
   /** Writes the folder unless it holds this size complete; returns {@code folder}. */
   public static Path write(Path folder, Size size) throws IOException {
-    Path marker = folder.resolve(MARKER);
-    String stamp = size + " seed=" + SEED;
-    if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) return folder;
-    Files.deleteIfExists(marker);
-    Files.createDirectories(folder.resolve("onnx"));
-    Path fixture = Fixtures.model(FIXTURE);
-    for (String file : List.of("generation_config.json", "tokenizer.json", "tokenizer_config.json",
-        "special_tokens_map.json")) {
-      Files.copy(fixture.resolve(file), folder.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-    }
-    ObjectNode config = (ObjectNode) JSON.readTree(fixture.resolve("config.json").toFile());
-    config.put("n_layer", size.layers()).put("n_embd", size.hidden()).put("n_head", size.heads())
-        .put("n_inner", size.inner()).put("n_positions", size.positions()).put("n_ctx", size.positions());
-    JSON.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("config.json").toFile(), config);
-    int vocab = config.get("vocab_size").asInt();
-    graph(size, vocab, false).write(folder.resolve("onnx/decoder_model.onnx"), new SplittableRandom(SEED));
-    graph(size, vocab, true).write(folder.resolve("onnx/decoder_with_past_model.onnx"), new SplittableRandom(SEED));
-    Files.writeString(marker, stamp);
-    return folder;
+    return SyntheticFolder.once(folder, "gpt2 " + size + " seed=" + SEED, dir -> {
+      ObjectNode config = SyntheticFolder.fromTextFixture(dir, FIXTURE);
+      config.put("n_layer", size.layers()).put("n_embd", size.hidden()).put("n_head", size.heads())
+          .put("n_inner", size.inner()).put("n_positions", size.positions()).put("n_ctx", size.positions());
+      SyntheticFolder.writeJson(dir.resolve("config.json"), config);
+      int vocab = config.get("vocab_size").asInt();
+      graph(size, vocab, false).write(dir.resolve("onnx/decoder_model.onnx"), new SplittableRandom(SEED));
+      graph(size, vocab, true).write(dir.resolve("onnx/decoder_with_past_model.onnx"), new SplittableRandom(SEED));
+    });
   }
 
   /** The decoder, with or without past_key_values inputs; the weights are drawn in the same order either way. */
