@@ -59,7 +59,7 @@ public final class GenerationBench {
     int uncachedRows = Integer.getInteger("bench.uncached_rows", 8);
     int variedRows = Integer.getInteger("bench.varied_rows", 48);
     int rounds = Integer.getInteger("bench.rounds", 2);
-    Path model = SyntheticGpt2.write(Paths.get("target", "bench-models", "gpt2-" + modelName), size);
+    Path model = SyntheticGpt2.write(Paths.get("target", "bench-models", "synthetic-" + modelName), size);
 
     List<String> prompts = prompts(Math.max(rows, Math.max(uncachedRows, variedRows)));
     SparkSession spark = TextBench.localSpark();
