@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  * {@code bash jobs/bench.sh generation}: the TextGenerator stage (greedy) over {@link SyntheticGpt2}
  * on local[2], written to the noop sink, measured side by side with plain ONNX Runtime loops
  * ({@link RawGreedyLoop}) on 2 threads over the same prompts, halves and batches, alternating
- * round by round so a slow spell on a shared machine hits all of them:
+ * round by round so a slow spell on a shared machine hits all of them (after a small warm-up of each):
  * <ul>
  *   <li>{@code tokens_per_s}, {@code ratio_vs_raw}: every row generates {@code bench.new_tokens}
  *       (min_new_tokens keeps eos away), the stage against the loop with the cache;
@@ -72,21 +72,18 @@ public final class GenerationBench {
     try (RawGreedyLoop loop = new RawGreedyLoop(model, PAD)) {
       List<long[]> ids = new ArrayList<>();
       for (String p : prompts) ids.add(loop.ids(p));
-      for (int r = -1; r < rounds; r++) { // round -1 warms up: model loads, first-run allocations, the JIT
-        double s = stageSeconds(spark, model, prompts.subList(0, rows), null, newTokens, batch, true);
-        double l = loop.seconds(THREADS, ids.subList(0, rows), batch, newTokens, true);
-        double s64 = stageSeconds(spark, model, prompts.subList(0, uncachedRows), null, UNCACHED_NEW_TOKENS, batch, true);
-        double u = loop.seconds(THREADS, ids.subList(0, uncachedRows), batch, UNCACHED_NEW_TOKENS, false);
-        List<Integer> lengths = variedLengths(variedRows);
-        double c = stageSeconds(spark, model, prompts.subList(0, variedRows), lengths, LONGEST, batch, true);
-        double st = stageSeconds(spark, model, prompts.subList(0, variedRows), lengths, LONGEST, batch, false);
-        if (r < 0) continue;
-        stage += s;
-        raw += l;
-        stage64 += s64;
-        uncached += u;
-        continuous += c;
-        staticBatches += st;
+      // warm-up, small: model loads, first-run allocations and the JIT, outside the timings
+      stageSeconds(spark, model, prompts.subList(0, batch), null, 2, batch, true);
+      loop.seconds(THREADS, ids.subList(0, batch), batch, 2, true);
+      loop.seconds(THREADS, ids.subList(0, batch), batch, 2, false);
+      List<Integer> lengths = variedLengths(variedRows);
+      for (int r = 0; r < rounds; r++) {
+        stage += stageSeconds(spark, model, prompts.subList(0, rows), null, newTokens, batch, true);
+        raw += loop.seconds(THREADS, ids.subList(0, rows), batch, newTokens, true);
+        stage64 += stageSeconds(spark, model, prompts.subList(0, uncachedRows), null, UNCACHED_NEW_TOKENS, batch, true);
+        uncached += loop.seconds(THREADS, ids.subList(0, uncachedRows), batch, UNCACHED_NEW_TOKENS, false);
+        continuous += stageSeconds(spark, model, prompts.subList(0, variedRows), lengths, LONGEST, batch, true);
+        staticBatches += stageSeconds(spark, model, prompts.subList(0, variedRows), lengths, LONGEST, batch, false);
       }
     }
     spark.stop();
@@ -108,8 +105,7 @@ public final class GenerationBench {
     result.put("varied_rows", variedRows);
     result.put("varied_new_tokens", SHORTEST + "-" + LONGEST);
     result.put("continuous_vs_static", Bench.round(staticBatches / continuous));
-    result.put("continuous_tokens_per_s", Bench.round(variedLengths(variedRows).stream().mapToLong(i -> i).sum()
-        * (double) rounds / continuous));
+    result.put("continuous_tokens_per_s", Bench.round(lengths(variedRows) * (double) rounds / continuous));
     result.put("rounds", rounds);
     result.put("peak_rss_mb", peakRssMb());
     System.out.println(new ObjectMapper().writeValueAsString(result));
@@ -130,6 +126,10 @@ public final class GenerationBench {
     List<Integer> lengths = new ArrayList<>();
     for (int i = 0; i < n; i++) lengths.add(SHORTEST + (int) ((long) i * 37 % n * (LONGEST - SHORTEST) / Math.max(1, n - 1)));
     return lengths;
+  }
+
+  private static long lengths(int variedRows) {
+    return variedLengths(variedRows).stream().mapToLong(i -> i).sum();
   }
 
   /** Seconds the stage takes; {@code maxNewTokens} per row from a column when given, else {@code newTokens} each. */
