@@ -172,8 +172,14 @@ class _GenerationParams(_TextParams):
                               typeConverter=TypeConverters.toFloat)
     truncation = Param(Params._dummy(), "truncation", "cut inputs to the tokenizer's model_max_length",
                        typeConverter=TypeConverters.toBoolean)
+    maxNewTokensCol = Param(Params._dummy(), "maxNewTokensCol",
+                            "integer column of each row's max_new_tokens (a null takes maxNewTokens)",
+                            typeConverter=TypeConverters.toString)
+    continuousBatching = Param(Params._dummy(), "continuousBatching",
+                               "expert: a waiting row starts decoding as soon as one ends; false to measure the gain",
+                               typeConverter=TypeConverters.toBoolean)
 
-    _param_defaults = {"seed": 0, "truncation": False}
+    _param_defaults = {"seed": 0, "truncation": False, "continuousBatching": True}
 
 
 class _ImageParams(_StageParams):
