@@ -76,7 +76,7 @@ final class FunctionBuilder {
       throw new IllegalArgumentException(name() + ": the model is a folder path or URI string, got "
           + model.dataType().simpleString());
     }
-    ModelSpec settings = new ModelSpec(null, stage.getDtype(), stage.getEngine(), stage.getDevice(), taskCpus);
+    ModelSpec settings = stage.modelSpec(null, taskCpus);
     if (model.foldable()) openOnDriver(binding, settings, model.eval(null));
     RowFunction<?, ?> rows = rowFunction(binding, options, schema, settings, batching(stage));
     UserDefinedFunction udf = udf(rows, inputs + 1, stage.outputType()).withName(name());
@@ -130,8 +130,7 @@ final class FunctionBuilder {
   private void openOnDriver(TaskBinding<?, ?> binding, ModelSpec settings, Object uri) {
     if (uri == null) throw new IllegalArgumentException(name() + ": the model is NULL");
     try {
-      binding.pipeline(new ModelSpec(uri.toString(), settings.dtype(), settings.engine(), "cpu", settings.threads())
-          .open(hadoopConf.value().value(), List.of()));
+      binding.pipeline(settings.at(uri.toString()).onCpu().open(hadoopConf.value().value(), List.of()));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(name() + ": model " + uri + ": " + e.getMessage(), e);
     }

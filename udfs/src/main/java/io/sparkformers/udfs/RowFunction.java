@@ -71,7 +71,7 @@ final class RowFunction<I, O> implements Serializable {
   /** The executor's batcher for this model, started by the first row that needs it. */
   private BatchedTask<I, ?, O> task(String uri, TaskContext context) {
     List<String> gpus = TaskGpus.of(context);
-    ModelSpec spec = new ModelSpec(uri, model.dtype(), model.engine(), model.device(), model.threads());
+    ModelSpec spec = model.at(uri);
     Key key = new Key(function.name(), options, inputs, spec, gpus, batching);
     return ModelCache.get("sql-function", key, () -> BatchedTask.start(function.name() + " " + uri,
         binding.pipeline(spec.open(hadoopConf.value().value(), gpus)), batching));
