@@ -1,9 +1,11 @@
 package io.sparkformers.jobs;
 
+import static io.sparkformers.testing.Vectors.cosine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.bench.RawOrtLoop;
+import io.sparkformers.testing.Vectors;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -42,24 +44,9 @@ class QuantizedJobTest {
     }
     assertEquals(TEXTS.size(), rows.size());
     for (int r = 0; r < rows.size(); r++) {
-      List<Float> v = rows.get(r).getList(rows.get(r).fieldIndex("prediction"));
-      float[] job = new float[v.size()];
-      for (int i = 0; i < job.length; i++) job[i] = v.get(i);
+      float[] job = Vectors.floats(rows.get(r).getList(rows.get(r).fieldIndex("prediction")));
       assertTrue(cosine(job, int8[r]) >= 0.9999, "row " + r + " vs the int8 graph: " + cosine(job, int8[r]));
       assertTrue(cosine(job, fp32[r]) < 0.999, "row " + r + " equals the fp32 graph's: " + cosine(job, fp32[r]));
     }
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    assertEquals(a.length, b.length);
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
   }
 }

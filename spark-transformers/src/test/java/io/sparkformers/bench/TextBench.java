@@ -5,6 +5,7 @@ import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelCache;
 import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.Vectors;
 import java.io.BufferedWriter;
 import java.io.File;
 import java.nio.file.Files;
@@ -211,27 +212,14 @@ public final class TextBench {
         .setInputCol("text").setOutputCol("embedding").setPooling("mean").setNormalize(true)
         .setBatchSize(BATCH).setDtype(dtype);
     return stage.transform(sentences(spark, 0, rows)).select("embedding").collectAsList().stream()
-        .map(row -> toFloats(row.getList(0))).toArray(float[][]::new);
+        .map(row -> Vectors.floats(row.getList(0))).toArray(float[][]::new);
   }
 
   /** The lowest cosine similarity between row i of ours and row i of theirs. */
   static double minCosine(float[][] ours, float[][] theirs) {
     if (ours.length != theirs.length) throw new IllegalStateException(ours.length + " rows vs " + theirs.length);
     double min = 1;
-    for (int r = 0; r < ours.length; r++) {
-      if (ours[r].length != theirs[r].length) {
-        throw new IllegalStateException("row " + r + ": " + ours[r].length + " vs " + theirs[r].length + " dimensions");
-      }
-      double dot = 0;
-      double a = 0;
-      double b = 0;
-      for (int d = 0; d < ours[r].length; d++) {
-        dot += (double) ours[r][d] * theirs[r][d];
-        a += (double) ours[r][d] * ours[r][d];
-        b += (double) theirs[r][d] * theirs[r][d];
-      }
-      min = Math.min(min, dot / Math.sqrt(a * b));
-    }
+    for (int r = 0; r < ours.length; r++) min = Math.min(min, Vectors.cosine(ours[r], theirs[r]));
     return Double.parseDouble(String.format(Locale.ROOT, "%.6f", min));
   }
 
@@ -244,12 +232,6 @@ public final class TextBench {
       max = Math.max(max, Math.abs(Math.sqrt(squares) - 1));
     }
     return Double.parseDouble(String.format(Locale.ROOT, "%.6f", max));
-  }
-
-  private static float[] toFloats(List<Object> values) {
-    float[] floats = new float[values.size()];
-    for (int i = 0; i < floats.length; i++) floats[i] = ((Number) values.get(i)).floatValue();
-    return floats;
   }
 
   /** Generated on the executors: the driver holds no rows, so heap reflects the stage alone. */

@@ -12,6 +12,7 @@ import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.OpenSessionVerboseMain;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
+import io.sparkformers.testing.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,8 @@ class OrtMemoryOptionsTest {
     List<Row> off = embed(new FeatureExtractor().setOrtCpuArena(false).setOrtMemoryPattern(false));
     assertEquals(defaults.size(), off.size());
     for (int r = 0; r < defaults.size(); r++) {
-      assertArrayEquals(floats(defaults.get(r)), floats(off.get(r)), 1e-6f, "row " + r);
+      assertArrayEquals(Vectors.floats(defaults.get(r).getList(0)), Vectors.floats(off.get(r).getList(0)), 1e-6f,
+          "row " + r);
     }
   }
 
@@ -78,13 +80,6 @@ class OrtMemoryOptionsTest {
         .setPooling("mean").setNormalize(true).setBatchSize(2)
         .transform(LocalSpark.get().createDataset(texts, Encoders.STRING()).toDF("text"))
         .select("embedding").collectAsList();
-  }
-
-  private static float[] floats(Row row) {
-    List<Float> v = row.getList(0);
-    float[] out = new float[v.size()];
-    for (int i = 0; i < out.length; i++) out[i] = v.get(i);
-    return out;
   }
 
   /** ONNX Runtime prints its SessionOptions at verbose level to native stderr: read from a child JVM. */

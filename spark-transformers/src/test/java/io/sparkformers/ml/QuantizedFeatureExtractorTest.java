@@ -1,11 +1,13 @@
 package io.sparkformers.ml;
 
+import static io.sparkformers.testing.Vectors.cosine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.bench.RawOrtLoop;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
+import io.sparkformers.testing.Vectors;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -75,24 +77,6 @@ class QuantizedFeatureExtractorTest {
     FeatureExtractor stage = new FeatureExtractor().setModelPath(MODEL.toString()).setInputCol("text")
         .setOutputCol("embedding").setPooling("mean").setNormalize(true).setBatchSize(BATCH).setDtype(dtype);
     return stage.transform(texts).select("embedding").collectAsList().stream()
-        .map(row -> {
-          List<Float> v = row.getList(0);
-          float[] out = new float[v.size()];
-          for (int i = 0; i < out.length; i++) out[i] = v.get(i);
-          return out;
-        }).toArray(float[][]::new);
-  }
-
-  static double cosine(float[] a, float[] b) {
-    assertEquals(a.length, b.length);
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
+        .map(row -> Vectors.floats(row.getList(0))).toArray(float[][]::new);
   }
 }
