@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ONNX Runtime version sweep: bash jobs/ort-sweep.sh [rounds] [versions...]
 #   Runs the text benchmark's raw-vs-stage part ($ROWS rows, default 3000, in $CHUNKS chunks, default 2;
-#   no heap, no arrival order, no int8, no job) once per version per round, then a soak of $SOAK batches (default 1000) with RSS every $SOAK_EVERY (250),
-#   versions taking turns so a slow spell on a shared machine does not land on one version.
+#   no heap, no arrival order, no int8, no job) once per version per round, then a soak of $SOAK
+#   batches (default 1000) with RSS every $SOAK_EVERY (250), versions taking turns so a slow spell on a shared machine does not land on one version.
 #   Prints every run's JSON line, then per version the median rows/s of the raw loop and the stage,
 #   and the soak's RSS growth after its first stretch (last / first, median over rounds).
 set -euo pipefail

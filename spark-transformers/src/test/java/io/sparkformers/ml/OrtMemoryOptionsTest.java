@@ -87,7 +87,8 @@ class OrtMemoryOptionsTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Process child = new ProcessBuilder(java, "-cp", classPath, OpenSessionVerboseMain.class.getName(),
-        MINILM.resolve("model.onnx").toString(), Boolean.toString(cpuArena), Boolean.toString(memoryPattern))
+        Fixtures.model("text-classification-bert").resolve("onnx/model.onnx").toString(), Boolean.toString(cpuArena),
+        Boolean.toString(memoryPattern))
         .redirectErrorStream(true).start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(child.waitFor(2, TimeUnit.MINUTES), output);
