@@ -45,7 +45,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Native memory: the heap child JVMs also report their RSS ({@link Rss}) at the end, for
  * rss_ratio_10x. bench.soak=N then runs N more batches of 32 through the stage (after everything
- * else, in this JVM), printing RSS every bench.soakEvery (1000) batches to stderr and the series in
+ * else, in this JVM), printing RSS every bench.soakEvery (1000) batches to stdout and the series in
  * the JSON (soak_rss_mb).
  *
  * <p>Job scaling: bench.sh compiles the jobs module and passes its class path (bench.job.classpath);
@@ -274,14 +274,14 @@ public final class TextBench {
   private static void soak(SparkSession spark, Path model, long batches, long every, Map<String, Object> result) {
     List<Double> rss = new ArrayList<>();
     rss.add(Rss.settledMb());
-    System.err.println("soak: 0 batches, rss " + rss.get(0) + " MB");
+    System.out.println("soak: 0 batches, rss " + rss.get(0) + " MB");
     long started = System.nanoTime();
     for (long done = 0; done < batches; done += every) {
       long n = Math.min(every, batches - done);
       long from = (done + 1_000) * BATCH; // rows the runs before did not see
       stageSeconds(spark, model, from, from + n * BATCH, true);
       rss.add(Rss.settledMb());
-      System.err.println("soak: " + (done + n) + " batches, rss " + rss.get(rss.size() - 1) + " MB");
+      System.out.println("soak: " + (done + n) + " batches, rss " + rss.get(rss.size() - 1) + " MB");
     }
     result.put("soak_batches", batches);
     result.put("soak_every", every);
