@@ -40,12 +40,17 @@ public final class Parallelism {
    */
   public static OptionalInt partitions(Dataset<?> df) {
     if (df.isStreaming()) return OptionalInt.empty();
-    // the planned tree, before adaptive execution wraps it: a repartition or a range declares its count
-    int declared = df.queryExecution().sparkPlan().outputPartitioning().numPartitions();
-    if (declared > 0) return OptionalInt.of(declared);
-    SparkPlan plan = df.queryExecution().executedPlan();
-    if (plan instanceof AdaptiveSparkPlanExec || runsJobsToPlan(plan)) return OptionalInt.empty();
-    return OptionalInt.of(df.queryExecution().toRdd().getNumPartitions());
+    try {
+      // the planned tree, before adaptive execution wraps it: a repartition or a range declares its count
+      int declared = df.queryExecution().sparkPlan().outputPartitioning().numPartitions();
+      if (declared > 0) return OptionalInt.of(declared);
+      SparkPlan plan = df.queryExecution().executedPlan();
+      if (plan instanceof AdaptiveSparkPlanExec || runsJobsToPlan(plan)) return OptionalInt.empty();
+      return OptionalInt.of(df.queryExecution().toRdd().getNumPartitions());
+    } catch (RuntimeException e) {
+      // only advice hangs on the count: a plan that cannot be prepared here fails where it runs, as before
+      return OptionalInt.empty();
+    }
   }
 
   private static boolean runsJobsToPlan(SparkPlan plan) {
