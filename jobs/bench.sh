@@ -32,6 +32,17 @@ mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=tes
 flags=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=spark.module.flags -DforceStdout \
   | sed 's/\x1b\[[0-9;]*m//g')
 
+# The job (text only): its classes compiled against this module's, with picocli, for job_scaling_2_cores
+if [[ $task == text && ! " ${jvm_opts[*]} " =~ " -Dbench.jobRows=0 " ]]; then
+  mkdir -p target/bench-job
+  mvn -B -q -Dstyle.color=never dependency:build-classpath -f ../jobs/pom.xml -DincludeArtifactIds=picocli \
+    -Dmdep.outputFile="$PWD/target/bench-job/picocli.classpath" >&2
+  rm -rf target/bench-job/classes
+  javac -d target/bench-job/classes -cp "target/classes:$(cat target/bench.classpath):$(cat target/bench-job/picocli.classpath)" \
+    $(find ../jobs/src/main/java -name '*.java')
+  jvm_opts+=("-Dbench.job.classpath=$PWD/target/bench-job/classes:$(cat target/bench-job/picocli.classpath)")
+fi
+
 # The peer DJL Spark extension (text only, optional): its jar is not on Maven Central for Scala 2.12,
 # so it is used when a local build is present ($DJL_SPARK_JAR); Spark 3.5 and DJL come from
 # jobs/peers/djl/pom.xml. TextBench runs it in its own JVM, or reports it as not available.

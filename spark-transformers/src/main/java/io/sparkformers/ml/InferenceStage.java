@@ -1,5 +1,6 @@
 package io.sparkformers.ml;
 
+import io.sparkformers.inference.engine.EngineOptions;
 import io.sparkformers.inference.runtime.InferenceMetrics;
 import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelSpec;
@@ -54,6 +55,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   private final Param<String> device;
   private final Param<String> engine;
   private final Param<String> dtype;
+  private final BooleanParam ortCpuArena;
+  private final BooleanParam ortMemoryPattern;
   private final Param<String> handleInvalid;
   private final Param<String> errorCol;
   private transient StageCounters counters;
@@ -78,6 +81,12 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     dtype = new Param<>(this, "dtype",
         "graph variant: fp32 (model.onnx), q8 (model_quantized.onnx), fp16, int8, uint8, q4, q4f16, bnb4",
         ParamValidators.inArray(new String[] {"fp32", "q8", "quantized", "fp16", "int8", "uint8", "q4", "q4f16", "bnb4"}));
+    ortCpuArena = new BooleanParam(this, "ortCpuArena",
+        "ONNX Runtime's CPU arena allocator: faster, but keeps the memory of the largest batch seen for the"
+            + " executor's lifetime; false hands freed memory back (executors shared with other work)");
+    ortMemoryPattern = new BooleanParam(this, "ortMemoryPattern",
+        "ONNX Runtime's memory pattern optimization: pre-plans allocations per input shape; false saves"
+            + " memory when shapes vary (text batches of different padded lengths)");
     handleInvalid = new Param<>(this, "handleInvalid",
         "what to do with a row that cannot be processed: error (fail the job), skip (drop it, counted),"
             + " keep (null output, reason in errorCol)",
@@ -90,6 +99,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     setDefault(device, "auto");
     setDefault(engine, "onnxruntime");
     setDefault(dtype, "fp32");
+    setDefault(ortCpuArena, true);
+    setDefault(ortMemoryPattern, true);
     setDefault(handleInvalid, "error");
     setDefault(errorCol, "error");
   }
@@ -109,6 +120,12 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public final TaskBinding<I, O> taskBinding(StructType inputSchema) {
     checkInputSchema(inputSchema);
     return binding(inputSchema);
+  }
+
+  /** The model at {@code uri} with this stage's dtype, engine, device and engine options. */
+  public final ModelSpec modelSpec(String uri, int taskCpus) {
+    return new ModelSpec(uri, getDtype(), getEngine(), getDevice(),
+        new EngineOptions(taskCpus, getOrtCpuArena(), getOrtMemoryPattern()));
   }
 
   /** The type of the column {@link #transform} adds. */
@@ -159,12 +176,13 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     StructType outSchema = transformSchema(df.schema());
     SparkSession spark = df.sparkSession();
     int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    ModelSpec spec = new ModelSpec(getModelPath(), getDtype(), getEngine(), getDevice(), taskCpus);
+    ModelSpec spec = modelSpec(getModelPath(), taskCpus);
     TaskBinding<I, O> binding = binding(df.schema());
     // an executor's own new Configuration() would see only its core-site.xml; file sources ship the
     // session's configuration the same way
     Configuration hadoopConf = spark.sessionState().newHadoopConf();
     validateOnDriver(spec, binding, hadoopConf);
+    warnOfIdleSlots(df, spark);
     ModelLocation location = ModelLocation.of(spark, spec.uri());
     Broadcast<SerializableConfiguration> executorConf = SerializableConfiguration.broadcast(spark.sparkContext(), hadoopConf);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
@@ -180,8 +198,19 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
    * fails here with its reason rather than in a task. In local mode the executor reuses this load.
    */
   private void validateOnDriver(ModelSpec spec, TaskBinding<I, O> binding, Configuration hadoopConf) {
-    binding.pipeline(new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", spec.threads())
-        .open(hadoopConf, List.of()));
+    binding.pipeline(spec.onCpu().open(hadoopConf, List.of()));
+  }
+
+  /** Once per transform: a task per partition, so fewer partitions than task slots leave cores idle. */
+  private void warnOfIdleSlots(Dataset<Row> df, SparkSession spark) {
+    int slots = Parallelism.taskSlots(spark);
+    Parallelism.partitions(df).ifPresent(partitions -> {
+      if (partitions < slots) {
+        LOG.warn("{}: the input has {} partition(s) but the session runs {} tasks at once; inference runs one"
+            + " task per partition, so {} task slot(s) stay idle: repartition the input (df.repartition({}))"
+            + " before the stage", getClass().getSimpleName(), partitions, slots, slots - partitions, slots);
+      }
+    });
   }
 
   /** Row counts of the last {@link #transform}, filled as its output is computed. */
@@ -332,6 +361,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public Param<String> device() { return device; }
   public Param<String> engine() { return engine; }
   public Param<String> dtype() { return dtype; }
+  public BooleanParam ortCpuArena() { return ortCpuArena; }
+  public BooleanParam ortMemoryPattern() { return ortMemoryPattern; }
   public Param<String> handleInvalid() { return handleInvalid; }
   public Param<String> errorCol() { return errorCol; }
 
@@ -344,6 +375,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public String getDevice() { return $(device); }
   public String getEngine() { return $(engine); }
   public String getDtype() { return $(dtype); }
+  public boolean getOrtCpuArena() { return (Boolean) $(ortCpuArena); }
+  public boolean getOrtMemoryPattern() { return (Boolean) $(ortMemoryPattern); }
   public String getHandleInvalid() { return $(handleInvalid); }
   public String getErrorCol() { return $(errorCol); }
 
@@ -361,6 +394,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public S setDevice(String v) { set(device, v); return self(); }
   public S setEngine(String v) { set(engine, v); return self(); }
   public S setDtype(String v) { set(dtype, v); return self(); }
+  public S setOrtCpuArena(boolean v) { set(ortCpuArena, v); return self(); }
+  public S setOrtMemoryPattern(boolean v) { set(ortMemoryPattern, v); return self(); }
   public S setHandleInvalid(String v) { set(handleInvalid, v); return self(); }
   public S setErrorCol(String v) { set(errorCol, v); return self(); }
 

@@ -53,20 +53,23 @@ public final class Fixtures {
   }
 
   /**
-   * all-MiniLM-L6-v2 as a model folder: the graph and tokenizer.json come from the langchain4j
-   * Maven artifact, config.json and sentence_bert_config.json are the published model's own, kept
-   * once, in the jobs module that bundles the same folder as its demo model.
+   * all-MiniLM-L6-v2 as a model folder: the graph (model.onnx), its int8 quantization
+   * (model_quantized.onnx, dtype=q8) and tokenizer.json come from the langchain4j Maven artifacts,
+   * config.json and sentence_bert_config.json are the published model's own, kept once, in the jobs
+   * module that bundles the same folder as its demo model.
    */
   public static synchronized Path miniLm() {
     Path dir = Paths.get("target", "models", "all-MiniLM-L6-v2").toAbsolutePath();
     try {
-      if (!Files.isRegularFile(dir.resolve("model.onnx"))) {
+      if (!Files.isRegularFile(dir.resolve("model_quantized.onnx"))) {
         Files.createDirectories(dir);
         copy("/all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
         for (String config : List.of("config.json", "sentence_bert_config.json")) {
           Files.copy(MINILM_CONFIG.resolve(config), dir.resolve(config), StandardCopyOption.REPLACE_EXISTING);
         }
         copy("/all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
+        // last: its presence says the folder is complete
+        copy("/all-minilm-l6-v2-q.onnx", dir.resolve("model_quantized.onnx"));
       }
       return dir;
     } catch (IOException e) {

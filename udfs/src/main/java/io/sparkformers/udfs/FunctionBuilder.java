@@ -77,7 +77,7 @@ final class FunctionBuilder {
       throw new IllegalArgumentException(name() + ": the model is a folder path or URI string, got "
           + model.dataType().simpleString());
     }
-    ModelSpec settings = new ModelSpec(null, stage.getDtype(), stage.getEngine(), stage.getDevice(), taskCpus);
+    ModelSpec settings = stage.modelSpec(null, taskCpus);
     ModelLocation shipped = model.foldable() ? openOnDriver(binding, settings, model.eval(null)) : null;
     RowFunction<?, ?> rows = rowFunction(binding, options, schema, settings, shipped, batching(stage));
     UserDefinedFunction udf = udf(rows, inputs + 1, stage.outputType()).withName(name());
@@ -134,8 +134,7 @@ final class FunctionBuilder {
   private ModelLocation openOnDriver(TaskBinding<?, ?> binding, ModelSpec settings, Object uri) {
     if (uri == null) throw new IllegalArgumentException(name() + ": the model is NULL");
     try {
-      binding.pipeline(new ModelSpec(uri.toString(), settings.dtype(), settings.engine(), "cpu", settings.threads())
-          .open(hadoopConf.value().value(), List.of()));
+      binding.pipeline(settings.at(uri.toString()).onCpu().open(hadoopConf.value().value(), List.of()));
       return ModelLocation.of(SparkSession.active(), uri.toString());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(name() + ": model " + uri + ": " + e.getMessage(), e);

@@ -35,12 +35,14 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
   }
 
   @Override
-  public ModelSession open(Path graph, Device device, int intraOpThreads) {
+  public ModelSession open(Path graph, Device device, EngineOptions settings) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+      options.setIntraOpNumThreads(Math.max(1, settings.threads()));
       options.setInterOpNumThreads(1);
+      options.setCPUArenaAllocator(settings.cpuArena());
+      options.setMemoryPatternOptimization(settings.memoryPattern());
       if (device.kind() == Device.Kind.CUDA) {
         options.addCUDA(Math.max(0, device.index()));
       } else if (device.kind() == Device.Kind.AUTO) {
