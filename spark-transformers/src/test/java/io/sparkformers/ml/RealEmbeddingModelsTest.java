@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,6 +63,32 @@ class RealEmbeddingModelsTest {
       String text = rows.get(i).getString(1);
       assertTrue(worst <= 1e-4, name + " '" + text + "': largest difference " + worst);
       assertTrue(dot >= 0.9999, name + " '" + text + "': cosine " + dot);
+    }
+  }
+
+  @Test
+  void everyTokenVectorMatchesTransformersJs() {
+    JsonNode reference = Fixtures.json("reference/tfjs/all-MiniLM-L6-v2-tokens.json");
+    List<Row> rows = new ArrayList<>();
+    for (JsonNode sentence : reference.get("sentences")) rows.add(RowFactory.create(rows.size(), sentence.asText()));
+    FeatureExtractor stage = new FeatureExtractor().setModelPath(Fixtures.miniLm().toString())
+        .setPooling("none").setOutputCol("tokens");
+    List<Row> out = new ArrayList<>(stage.transform(LocalSpark.get().createDataFrame(rows,
+        new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType)).repartition(2))
+        .collectAsList());
+    out.sort(Comparator.comparingInt(r -> r.getInt(0)));
+
+    for (int i = 0; i < out.size(); i++) {
+      JsonNode expected = reference.get("vectors").get(i);
+      List<List<Float>> tokens = out.get(i).getList(2);
+      assertEquals(expected.size(), tokens.size(), "tokens of '" + rows.get(i).getString(1) + "'");
+      for (int t = 0; t < tokens.size(); t++) {
+        assertEquals(expected.get(t).size(), tokens.get(t).size());
+        for (int d = 0; d < tokens.get(t).size(); d++) {
+          assertEquals(expected.get(t).get(d).floatValue(), tokens.get(t).get(d), 1e-4f,
+              "sentence " + i + ", token " + t + ", dim " + d);
+        }
+      }
     }
   }
 }

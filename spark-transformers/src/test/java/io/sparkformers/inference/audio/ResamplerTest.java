@@ -67,6 +67,19 @@ class ResamplerTest {
     }
   }
 
+  /**
+   * A header may declare any rate: one prime to the target and near 2^31 would need 25 billion
+   * kernel taps if every phase were kept; the taps are computed per output sample instead.
+   */
+  @ParameterizedTest(name = "{0} Hz")
+  @CsvSource({"2147483647", "9999991", "10000000"})
+  void hugeDeclaredRatesResampleWithoutHugeKernels(int from) {
+    float[] input = WavBytes.sine(1000, 0.5, 16000, 0.25);
+    float[] output = Resampler.resample(input, from, 16000);
+    assertEquals((int) Math.ceil(16000.0 * input.length / from), output.length);
+    for (float v : output) assertTrue(Float.isFinite(v) && Math.abs(v) <= 1, "sample " + v);
+  }
+
   @Test
   void sameRateIsACopy() {
     float[] input = {0.1f, -0.2f, 0.3f};
