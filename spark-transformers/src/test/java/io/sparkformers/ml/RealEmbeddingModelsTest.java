@@ -80,12 +80,13 @@ class RealEmbeddingModelsTest {
 
     for (int i = 0; i < out.size(); i++) {
       JsonNode expected = reference.get("vectors").get(i);
-      List<List<Float>> tokens = out.get(i).getList(2);
+      List<scala.collection.Seq<Float>> tokens = out.get(i).getList(2);
       assertEquals(expected.size(), tokens.size(), "tokens of '" + rows.get(i).getString(1) + "'");
       for (int t = 0; t < tokens.size(); t++) {
-        assertEquals(expected.get(t).size(), tokens.get(t).size());
-        for (int d = 0; d < tokens.get(t).size(); d++) {
-          assertEquals(expected.get(t).get(d).floatValue(), tokens.get(t).get(d), 1e-4f,
+        List<Float> vector = scala.jdk.javaapi.CollectionConverters.asJava(tokens.get(t));
+        assertEquals(expected.get(t).size(), vector.size());
+        for (int d = 0; d < vector.size(); d++) {
+          assertEquals(expected.get(t).get(d).floatValue(), vector.get(d), 1e-4f,
               "sentence " + i + ", token " + t + ", dim " + d);
         }
       }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The generated hostile inputs (HostileInputsTest's) through the try_ functions: no query fails, a
  * row gives NULL exactly when the stage under handleInvalid=keep fails it, every other row the
- * stage's value, and failedRows counts the NULLs; the peak resident memory is printed and bounded.
+ * stage's labels and scores, and failedRows counts the NULLs; the peak resident memory is printed and bounded.
  */
 class HostileFunctionsTest {
   private static final long RSS_BUDGET_MB = 1536;
@@ -91,12 +91,28 @@ class HostileFunctionsTest {
       if (value == null) nulls++;
       if (c.expect() == Expect.VALID && value == null) wrong.add(c.name() + " gave NULL");
       if (c.expect() == Expect.INVALID && value != null) wrong.add(c.name() + " gave a value");
-      if (!java.util.Objects.equals(kept.get(i), value)) wrong.add(c.name() + ": " + value + " where the stage gives " + kept.get(i));
+      if (!sameLabelScores(kept.get(i), value)) wrong.add(c.name() + ": " + value + " where the stage gives " + kept.get(i));
     }
     assertTrue(wrong.isEmpty(), String.join("\n", wrong));
     assertEquals(nulls, failed, "failedRows counts every NULL (no input here is NULL)");
     System.out.printf("hostile %s: %d rows, %d NULL, peak VmRSS %d MB (VmRSS before %d MB)%n",
         function, corpus.size(), nulls, peak, before);
     assertTrue(peak - before < RSS_BUDGET_MB, "peak VmRSS " + peak + " MB, " + before + " MB before the query");
+  }
+
+  /**
+   * Both NULL, or the same labels in the same order with scores within 1e-5: the function batches
+   * rows across tasks and the stage within one, so padded audio batches differ in float round-off.
+   */
+  private static boolean sameLabelScores(Object stage, Object function) {
+    if (stage == null || function == null) return stage == function;
+    List<Row> a = scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Row>) stage);
+    List<Row> b = scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Row>) function);
+    if (a.size() != b.size()) return false;
+    for (int k = 0; k < a.size(); k++) {
+      if (!a.get(k).getString(0).equals(b.get(k).getString(0))) return false;
+      if (Math.abs(a.get(k).getFloat(1) - b.get(k).getFloat(1)) > 1e-5) return false;
+    }
+    return true;
   }
 }
