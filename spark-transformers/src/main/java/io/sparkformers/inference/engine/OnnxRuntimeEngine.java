@@ -96,7 +96,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
           for (Map.Entry<String, OnnxValue> e : result) {
             out.put(e.getKey(), fromOrt((OnnxTensor) e.getValue()));
           }
-          return out;
+          return asDeclared(out);
         }
       } catch (OrtException e) {
         throw new IllegalStateException("ONNX Runtime run failed: " + e.getMessage(), e);
