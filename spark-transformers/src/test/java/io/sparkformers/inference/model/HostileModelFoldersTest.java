@@ -260,7 +260,7 @@ class HostileModelFoldersTest {
         .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).build().toByteArray());
 
     var session = io.sparkformers.inference.engine.OnnxRuntimeEngine.INSTANCE.open(file,
-        io.sparkformers.inference.engine.Device.CPU, 1);
+        io.sparkformers.inference.engine.Device.CPU, io.sparkformers.inference.engine.EngineOptions.defaults(1));
     var x = io.sparkformers.inference.engine.Tensor.floats(new float[] {1, 2, 3, 4, 5, 6}, 6);
     assertEquals(List.of(3L, 2L), java.util.Arrays.stream(session.run(Map.of("X", x,
         "S", io.sparkformers.inference.engine.Tensor.longs(new long[] {3, 2}, 2))).get("Y").shape()).boxed().toList());

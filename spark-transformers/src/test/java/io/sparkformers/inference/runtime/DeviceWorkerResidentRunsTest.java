@@ -3,6 +3,7 @@ package io.sparkformers.inference.runtime;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.sparkformers.inference.engine.Device;
+import io.sparkformers.inference.engine.EngineOptions;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.OnnxRuntimeEngine;
 import io.sparkformers.testing.Fixtures;
@@ -13,7 +14,7 @@ class DeviceWorkerResidentRunsTest {
   @Test
   void theDeviceWorkerSessionPassesTheEnginesResidentRunsThrough() {
     ModelSession plain = OnnxRuntimeEngine.INSTANCE.open(
-        Fixtures.model("text-generation-gpt2").resolve("onnx/decoder_model_merged.onnx"), Device.CPU, 1);
+        Fixtures.model("text-generation-gpt2").resolve("onnx/decoder_model_merged.onnx"), Device.CPU, EngineOptions.defaults(1));
     try (ModelSession worker = new DeviceWorkerSession(plain, DeviceWorker.start(plain, "test", DeviceWorker.Settings.defaults()))) {
       assertSame(plain.residentRuns().orElseThrow(), worker.residentRuns().orElseThrow());
     }
