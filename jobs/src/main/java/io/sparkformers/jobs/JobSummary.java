@@ -7,8 +7,8 @@ import java.util.Locale;
 record JobSummary(String task, long rowsIn, long rowsOut, long rowsFailed, long rowsSkipped, double seconds) {
 
   static JobSummary of(String task, StageCounters counters, long nanos) {
-    return new JobSummary(task, counters.rowsIn.value(), counters.rowsOut.value(), counters.rowsFailed.value(),
-        counters.rowsSkipped.value(), nanos / 1e9);
+    return new JobSummary(task, counters.rowsIn(), counters.rowsOut(), counters.rowsFailed(),
+        counters.rowsSkipped(), nanos / 1e9);
   }
 
   double rowsPerSecond() {
