@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,8 +34,9 @@ class ExecutorLossTest {
   private static Dataset<Row> pipeline(SparkSession spark, TextClassifier stage, LongAccumulator computed) {
     Dataset<Row> input = spark.createDataFrame(
         new JavaSparkContext(spark.sparkContext()).parallelize(ExactCountsTest.texts(), PARTITIONS), ExactCountsTest.INPUT);
-    Dataset<Row> watched = input.mapPartitions(new HaltExecutorOneOnItsSecondTask(computed), Encoders.row(input.schema()));
-    return stage.transform(watched).repartition(3);
+    Dataset<Row> predicted = stage.transform(input);
+    return predicted.mapPartitions(new HaltExecutorOneOnItsSecondTask(computed), Encoders.row(predicted.schema()))
+        .repartition(3, functions.col("id"));
   }
 
   @Test
@@ -55,19 +57,19 @@ class ExecutorLossTest {
         .config("spark.executor.extraClassPath", classPath).getOrCreate();
     try {
       while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3) Thread.sleep(100);
-      LongAccumulator computed = spark.sparkContext().longAccumulator("rows entering the stage");
+      LongAccumulator computed = spark.sparkContext().longAccumulator("rows the stage gave");
       TextClassifier stage = ExactCountsTest.classifier();
       List<Row> rows = pipeline(spark, stage, computed).collectAsList();
       assertEquals(undisturbed, ExactCountsTest.sortedById(rows));
       ExactCountsTest.assertExact(stage.counters());
       // the lost executor's finished map tasks ran again: a plain accumulator counts their rows twice
-      assertTrue(computed.value() > ROWS, "rows entering the stage, over all successful attempts: " + computed.value());
+      assertTrue(computed.value() > ROWS, "rows the stage gave, over all successful attempts: " + computed.value());
     } finally {
       spark.stop();
     }
   }
 
-  /** Passes rows through; executor 1's JVM halts when its second task starts, after it finished one. */
+  /** Passes rows through, counting them; executor 1's JVM halts when its second task starts, after it finished one. */
   private static final class HaltExecutorOneOnItsSecondTask implements MapPartitionsFunction<Row, Row> {
     private static final AtomicInteger TASKS_IN_THIS_JVM = new AtomicInteger();
     private final LongAccumulator computed;
