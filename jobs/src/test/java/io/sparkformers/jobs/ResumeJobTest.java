@@ -77,8 +77,8 @@ class ResumeJobTest {
     JobRun resumed = JobRun.of(command(input, output));
     assertEquals(0, resumed.exitCode(), resumed.err());
     assertEquals(committed, Files.getLastModifiedTime(firstChunk), "the committed chunk was written again");
-    assertEquals(uninterrupted.summary().entrySet().stream().filter(e -> e.getKey().startsWith("rows_")).toList(),
-        resumed.summary().entrySet().stream().filter(e -> e.getKey().startsWith("rows_")).toList());
+    assertEquals(uninterrupted.summary().entrySet().stream().filter(e -> e.getKey().matches("rows_(in|out|failed|skipped)")).toList(),
+        resumed.summary().entrySet().stream().filter(e -> e.getKey().matches("rows_(in|out|failed|skipped)")).toList());
     assertEquals(FILES * ROWS_PER_FILE, resumed.count("rows_in"));
     Map<String, List<Row>> expected = files(dir.resolve("reference"));
     assertEquals(expected.keySet(), files(output).keySet());
