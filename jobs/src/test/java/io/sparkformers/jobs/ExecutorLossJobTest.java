@@ -56,13 +56,13 @@ class ExecutorLossJobTest {
     Path halted = dir.resolve("executor-1-halted");
     Path sparkHome = Path.of("target", "spark-home").toAbsolutePath();
     Files.createDirectories(sparkHome.resolve("jars"));
-    String scala = scala.util.Properties.versionNumberString().replaceAll("^(\\d+\\.\\d+).*", "$1");
+    String scalaVersion = scala.util.Properties.versionNumberString().replaceAll("^(\\d+\\.\\d+).*", "$1");
     JobRun run = JobProcess.start(dir.resolve("logs"),
         Map.of("spark.executor.extraClassPath", JobProcess.classPath(),
             "spark.executorEnv.HALT_MARKER", halted.toString(),
             "spark.hadoop." + RemoteLikeFileSystem.implKey(SCHEME), HaltExecutorOne.class.getName(),
             "spark.driver.host", "127.0.0.1", "spark.ui.enabled", "false"),
-        Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", scala),
+        Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", scalaVersion),
         command(SCHEME + "://" + input.toAbsolutePath(), dir.resolve("out"), "--master", "local-cluster[2,1,1024]"))
         .await(10);
     assertEquals(0, run.exitCode(), run.err());
