@@ -120,6 +120,12 @@ class _StageParams(_Params):
                           typeConverter=TypeConverters.toString)
     errorCol = Param(Params._dummy(), "errorCol", "column for the reason a row failed (handleInvalid=keep)",
                      typeConverter=TypeConverters.toString)
+    maxFailedRows = Param(Params._dummy(), "maxFailedRows",
+                          "error budget: stop the job once more rows than this failed (skip or keep); unset: no limit",
+                          typeConverter=TypeConverters.toInt)
+    maxFailedFraction = Param(Params._dummy(), "maxFailedFraction",
+                              "error budget: stop the job once failed rows pass this fraction of the rows counted"
+                              " so far; unset: no limit", typeConverter=TypeConverters.toFloat)
 
     _param_defaults = {"outputCol": "prediction", "batchSize": 32, "maxTokensPerBatch": 0, "sortByLength": True,
                        "device": "auto", "engine": "onnxruntime", "dtype": "fp32", "ortCpuArena": True,

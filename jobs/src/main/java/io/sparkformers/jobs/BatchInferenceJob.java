@@ -7,16 +7,20 @@ import io.sparkformers.ml.Tasks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -49,7 +53,8 @@ public final class BatchInferenceJob {
   @Option(names = "--input", required = true, description = "input file or folder, any Hadoop URI (a glob for images/audio)")
   private String input;
 
-  @Option(names = "--output", required = true, description = "output folder; must not exist unless --overwrite")
+  @Option(names = "--output", required = true,
+      description = "output folder; must not exist unless --overwrite (or --resume, over a resumable run's)")
   private String output;
 
   @Option(names = "--input-format", defaultValue = "parquet",
@@ -71,6 +76,9 @@ public final class BatchInferenceJob {
           + " session's task slots when fewer: a small file is one partition)")
   private Integer partitions;
 
+  /** The partitions the model ran in, for the summary line (under --resume, the last chunk's). */
+  private int partitionsUsed;
+
   @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: auto)")
   private String device;
 
@@ -86,6 +94,20 @@ public final class BatchInferenceJob {
 
   @Option(names = "--overwrite", description = "replace the output folder if it exists")
   private boolean overwrite;
+
+  @Option(names = "--resume", description = "commit the output in chunks of input files; re-run the same command"
+      + " after a crash to skip the chunks already committed")
+  private boolean resume;
+
+  @Option(names = "--chunk-files", defaultValue = "16", description = "with --resume: input files per chunk (default: ${DEFAULT-VALUE})")
+  private int chunkFiles;
+
+  @Option(names = "--max-failed-rows", description = "error budget: stop the job once more rows than this failed")
+  private Long maxFailedRows;
+
+  @Option(names = "--max-failed-fraction",
+      description = "error budget: stop the job once failed rows pass this fraction of the rows so far (judged from 200 rows on)")
+  private Double maxFailedFraction;
 
   @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*])")
   private String master;
@@ -107,7 +129,7 @@ public final class BatchInferenceJob {
         cli.usage(out);
         return OK;
       }
-      out.println(job.call().line());
+      out.println(job.call(cli.getParseResult()).line());
       return OK;
     } catch (CommandLine.ParameterException e) {
       return badArguments(err, e.getMessage(), cli);
@@ -115,39 +137,94 @@ public final class BatchInferenceJob {
       return badArguments(err, e.getMessage(), e.showUsage() ? cli : null);
     } catch (Exception e) {
       // Spark throws SparkException, a checked exception, without declaring it
-      err.println("sparkformers: job failed: " + rootCause(e));
-      return FAILED;
+      return JobFailure.report(e, err);
     }
   }
 
+  /** A command line wrong in itself gets the usage; anything else one line and a pointer to it. */
   private static int badArguments(PrintStream err, String message, CommandLine usage) {
-    err.println("sparkformers: " + message);
-    if (usage != null) usage.usage(err);
+    if (usage != null) {
+      err.println("sparkformers: " + message);
+      usage.usage(err);
+    } else {
+      err.println("sparkformers: " + message + " (--help for usage)");
+    }
     return BAD_ARGUMENTS;
   }
 
-  private JobSummary call() {
+  private JobSummary call(CommandLine.ParseResult given) throws IOException {
+    if (resume && overwrite) {
+      throw JobArgumentException.usage("--resume continues an output, --overwrite replaces it: pass one of them");
+    }
     InferenceStage<?, ?, ?> stage = stage();
     try (JobSession session = JobSession.start("sparkformers " + task, master)) {
       SparkSession spark = session.spark();
-      requirePaths(spark);
+      if (!exists(spark, input)) throw JobArgumentException.rejected("input " + input + " does not exist");
       long started = System.nanoTime();
-      LOG.info("reading {} as {}", input, inputFormat);
-      Dataset<Row> read = inputFormat.read(spark, input);
-      int readPartitions = read.rdd().getNumPartitions();
-      int used = partitions != null ? partitions : Math.max(readPartitions, Parallelism.taskSlots(spark));
-      Dataset<Row> rows = spread(read, readPartitions, used);
-      // the stage's default column (text, image, audio) unless the input has none by that name
-      if (!stage.isSet(stage.inputCol())
-          && !(stage.isDefined(stage.inputCol()) && List.of(rows.columns()).contains(stage.getInputCol()))) {
-        stage.setInputCol(inputFormat.defaultInputCol());
-      }
-      Dataset<Row> predicted = transform(stage, rows);
-      LOG.info("{} with {} on column {}, writing {} to {}", task, model, stage.getInputCol(), outputFormat, output);
-      // the one action: the stage's counters are complete once the write returns
-      outputFormat.write(predicted.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists), output);
-      return JobSummary.of(task, stage.counters(), used, System.nanoTime() - started);
+      RowCounts rows = resume ? writeInChunks(spark, stage, given) : write(spark, stage);
+      return JobSummary.of(task, rows, partitionsUsed, System.nanoTime() - started);
     }
+  }
+
+  /** The whole input in one Spark write, moved to --output once it succeeded. */
+  private RowCounts write(SparkSession spark, InferenceStage<?, ?, ?> stage) {
+    StagedOutput staged = StagedOutput.at(spark.sparkContext().hadoopConfiguration(), output, overwrite);
+    LOG.info("reading {} as {}", input, inputFormat);
+    Dataset<Row> predicted = predict(stage, inputFormat.read(spark, input));
+    LOG.info("{} with {} on column {}, writing {} to {}", task, model, stage.getInputCol(), outputFormat, output);
+    // the one action: the stage's counters are complete once the write returns
+    staged.write(path -> outputFormat.write(predicted.write().mode(SaveMode.Overwrite), path));
+    return RowCounts.of(stage.counters());
+  }
+
+  /** --resume: one Spark write per chunk of input files, each committed with its counts. */
+  private RowCounts writeInChunks(SparkSession spark, InferenceStage<?, ?, ?> stage, CommandLine.ParseResult given)
+      throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<FileStatus> files = ResumableOutput.inputFiles(conf, input);
+    ResumeFingerprint fingerprint = ResumeFingerprint.of(conf, files, model, options(given));
+    ResumableOutput out = ResumableOutput.open(conf, output, fingerprint, files, chunkFiles);
+    StructType schema = inputFormat.read(spark, input).schema();
+    RowCounts rows = RowCounts.NONE;
+    for (int chunk = 0; chunk < out.chunkCount(); chunk++) {
+      if (out.committed(chunk)) {
+        LOG.info("chunk {} of {}: committed by an earlier run", chunk + 1, out.chunkCount());
+      } else {
+        Dataset<Row> predicted = predict(stage, inputFormat.read(spark, schema, out.files(chunk)));
+        out.commit(chunk, path -> {
+          outputFormat.write(predicted.write().mode(SaveMode.Overwrite), path);
+          return RowCounts.of(stage.counters());
+        });
+        LOG.info("chunk {} of {} committed to {}", chunk + 1, out.chunkCount(), output);
+      }
+      rows = rows.plus(out.counts(chunk));
+    }
+    out.finish();
+    return rows;
+  }
+
+  /** Every option given, as typed, but those that change neither what is computed nor how it is written. */
+  private static Map<String, String> options(CommandLine.ParseResult given) {
+    Map<String, String> options = new TreeMap<>();
+    for (CommandLine.Model.OptionSpec o : given.matchedOptions()) {
+      if (!List.of("--resume", "--master").contains(o.longestName())) {
+        options.put(o.longestName(), String.valueOf((Object) o.getValue()));
+      }
+    }
+    return options;
+  }
+
+  private Dataset<Row> predict(InferenceStage<?, ?, ?> stage, Dataset<Row> read) {
+    int readPartitions = read.rdd().getNumPartitions();
+    partitionsUsed = partitions != null ? partitions
+        : Math.max(readPartitions, Parallelism.taskSlots(read.sparkSession()));
+    Dataset<Row> rows = spread(read, readPartitions, partitionsUsed);
+    // the stage's default column (text, image, audio) unless the input has none by that name
+    if (!stage.isSet(stage.inputCol())
+        && !(stage.isDefined(stage.inputCol()) && List.of(rows.columns()).contains(stage.getInputCol()))) {
+      stage.setInputCol(inputFormat.defaultInputCol());
+    }
+    return transform(stage, rows);
   }
 
   /**
@@ -177,19 +254,14 @@ public final class BatchInferenceJob {
     if (batchSize != null) params.put("batch_size", batchSize.toString());
     if (device != null) params.put("device", device);
     if (handleInvalid != null) params.put("handle_invalid", handleInvalid);
+    if (maxFailedRows != null) params.put("max_failed_rows", maxFailedRows.toString());
+    if (maxFailedFraction != null) params.put("max_failed_fraction", maxFailedFraction.toString());
     try {
       StageOptions.apply(stage, params);
     } catch (IllegalArgumentException e) {
       throw JobArgumentException.usage(e.getMessage());
     }
     return stage;
-  }
-
-  private void requirePaths(SparkSession spark) {
-    if (!exists(spark, input)) throw JobArgumentException.usage("input " + input + " does not exist");
-    if (!overwrite && exists(spark, output)) {
-      throw JobArgumentException.usage("output " + output + " already exists; pass --overwrite to replace it");
-    }
   }
 
   private static boolean exists(SparkSession spark, String path) {
@@ -211,17 +283,14 @@ public final class BatchInferenceJob {
     }
   }
 
-  private static String rootCause(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    return root.getMessage() != null ? root.getMessage() : root.getClass().getName();
-  }
-
   /** The task names picocli lists in the usage text. */
   static final class TaskNames implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return Tasks.names().iterator();
+      // as the unknown-task message names them: the language-pair form of translation too
+      List<String> names = new ArrayList<>(Tasks.names());
+      names.add(names.indexOf("translation") + 1, "translation_{src}_to_{tgt}");
+      return names.iterator();
     }
   }
 }

@@ -5,54 +5,64 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /** How the job reads its input, and which column it infers from unless told otherwise. */
 enum InputFormat {
   PARQUET {
     @Override
-    Dataset<Row> read(DataFrameReader reader, String path) {
-      return reader.parquet(path);
+    Dataset<Row> read(DataFrameReader reader, String... paths) {
+      return reader.parquet(paths);
     }
   },
   /** One JSON object per line. */
   JSONL {
     @Override
-    Dataset<Row> read(DataFrameReader reader, String path) {
-      return reader.json(path);
+    Dataset<Row> read(DataFrameReader reader, String... paths) {
+      return reader.json(paths);
     }
   },
   /** With a header line naming the columns; every column is read as a string. */
   CSV {
     @Override
-    Dataset<Row> read(DataFrameReader reader, String path) {
-      return reader.option("header", "true").csv(path);
+    Dataset<Row> read(DataFrameReader reader, String... paths) {
+      return reader.option("header", "true").csv(paths);
     }
   },
   /** One row per line, in a column named text. */
   TEXT {
     @Override
-    Dataset<Row> read(DataFrameReader reader, String path) {
-      return reader.text(path).withColumnRenamed("value", "text");
+    Dataset<Row> read(DataFrameReader reader, String... paths) {
+      return reader.text(paths).withColumnRenamed("value", "text");
     }
   },
   /** One row per file: its path and its bytes, which the stage decodes. */
   IMAGES {
     @Override
-    Dataset<Row> read(DataFrameReader reader, String path) {
-      return files(reader, path);
+    Dataset<Row> read(DataFrameReader reader, String... paths) {
+      return files(reader, paths);
     }
   },
   AUDIO {
     @Override
-    Dataset<Row> read(DataFrameReader reader, String path) {
-      return files(reader, path);
+    Dataset<Row> read(DataFrameReader reader, String... paths) {
+      return files(reader, paths);
     }
   };
 
-  abstract Dataset<Row> read(DataFrameReader reader, String path);
+  abstract Dataset<Row> read(DataFrameReader reader, String... paths);
 
   Dataset<Row> read(SparkSession spark, String path) {
     return read(spark.read(), path);
+  }
+
+  /**
+   * Some of the input's files, with the schema read from all of them, so every chunk of a resumable
+   * run has the columns and types one read of the whole input has.
+   */
+  Dataset<Row> read(SparkSession spark, StructType schema, String... files) {
+    boolean inferred = this == PARQUET || this == JSONL || this == CSV;
+    return read(inferred ? spark.read().schema(schema) : spark.read(), files);
   }
 
   /** The input column when neither --input-col nor the stage names one. */
@@ -60,8 +70,8 @@ enum InputFormat {
     return this == IMAGES || this == AUDIO ? "content" : "text";
   }
 
-  private static Dataset<Row> files(DataFrameReader reader, String path) {
-    return reader.format("binaryFile").load(path).select("path", "content");
+  private static Dataset<Row> files(DataFrameReader reader, String... paths) {
+    return reader.format("binaryFile").load(paths).select("path", "content");
   }
 
   /** As typed on the command line, which picocli also lists as the choices. */

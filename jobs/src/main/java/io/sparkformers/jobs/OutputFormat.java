@@ -12,11 +12,11 @@ enum OutputFormat {
       writer.parquet(path);
     }
   },
-  /** One JSON object per line (Spark's json writer). */
+  /** One JSON object per line (Spark's json writer); null fields written, as the columns are the contract. */
   JSONL {
     @Override
     void write(DataFrameWriter<Row> writer, String path) {
-      writer.json(path);
+      writer.option("ignoreNullFields", "false").json(path);
     }
   };
 

@@ -28,6 +28,9 @@ class BadArgumentsTest {
     String firstLine = run.err().lines().findFirst().orElse("");
     assertTrue(firstLine.startsWith("sparkformers: ") && firstLine.contains(reason), run.err());
     assertEquals(usage, run.err().contains("Usage: sparkformers-job"), run.err());
+    // not the command line's syntax: one line, and where to read it
+    if (!usage) assertEquals(List.of(firstLine), run.err().lines().toList());
+    if (!usage) assertTrue(firstLine.endsWith(" (--help for usage)"), firstLine);
     assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run.err());
     assertEquals("", run.out());
     return run;
@@ -79,7 +82,21 @@ class BadArgumentsTest {
 
   @Test
   void aMissingInputIsNamed() {
-    rejected(with("--input", dir.resolve("nothing-here.jsonl").toString()), "does not exist", true);
+    rejected(with("--input", dir.resolve("nothing-here.jsonl").toString()), "does not exist", false);
+  }
+
+  @Test
+  void anExistingOutputIsOneLineNamingOverwrite() throws Exception {
+    Files.createDirectories(dir.resolve("out"));
+    rejected(valid(), "output " + dir.resolve("out") + " already exists; pass --overwrite to replace it", false);
+  }
+
+  @Test
+  void helpListsTheLanguagePairFormOfTranslation() {
+    JobRun run = JobRun.of("--help");
+    assertEquals(0, run.exitCode());
+    // picocli wraps the list wherever a line ends
+    assertTrue(run.out().replaceAll("\\s+", "").contains("translation,translation_{src}_to_{tgt},"), run.out());
   }
 
   @Test

@@ -60,6 +60,25 @@ class FormatsTest {
     assertEquals("en", row.getAs("lang"));
   }
 
+  @Test
+  void jsonlWritesNullFieldsSoEveryLineHasEveryColumn() throws Exception {
+    Path input = JobRun.write(dir.resolve("in.jsonl"), "{\"id\": 1, \"text\": \"I love this movie\"}\n{\"id\": 2, \"text\": \"\"}\n");
+    classify(input, "jsonl", "jsonl", "--handle-invalid", "keep");
+    List<String> lines;
+    try (Stream<Path> parts = Files.list(dir.resolve("out"))) {
+      lines = parts.filter(p -> p.getFileName().toString().startsWith("part-")).flatMap(p -> {
+        try {
+          return Files.readAllLines(p).stream();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).sorted().toList();
+    }
+    assertEquals(2, lines.size(), lines.toString());
+    assertTrue(lines.get(0).startsWith("{\"id\":1,\"text\":\"I love this movie\",\"prediction\":[{") && lines.get(0).endsWith("],\"error\":null}"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("{\"id\":2,\"text\":\"\",\"prediction\":null,\"error\":\""), lines.get(1));
+  }
+
   /** images and audio read one row per file; text-classification reads binary as UTF-8, so text files stand in. */
   @Test
   void binaryFilesAreOneRowPerFileKeepingThePath() throws Exception {

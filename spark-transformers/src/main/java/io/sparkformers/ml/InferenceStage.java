@@ -5,6 +5,7 @@ import io.sparkformers.inference.runtime.InferenceMetrics;
 import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.runtime.Outcome;
+import io.sparkformers.ml.CommittedRowCounts.Fate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -16,6 +17,8 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -32,7 +35,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   private final BooleanParam ortMemoryPattern;
   private final Param<String> handleInvalid;
   private final Param<String> errorCol;
+  private final LongParam maxFailedRows;
+  private final DoubleParam maxFailedFraction;
   private transient StageCounters counters;
 
   protected InferenceStage(String uid) {
@@ -92,6 +96,12 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
             + " keep (null output, reason in errorCol)",
         ParamValidators.inArray(new String[] {"error", "skip", "keep"}));
     errorCol = new Param<>(this, "errorCol", "column for the reason a row failed (handleInvalid=keep)");
+    maxFailedRows = new LongParam(this, "maxFailedRows",
+        "error budget: stop the job once more rows than this failed (skip or keep); unset: no limit",
+        ParamValidators.gtEq(0));
+    maxFailedFraction = new DoubleParam(this, "maxFailedFraction",
+        "error budget: stop the job once failed rows pass this fraction of the rows counted so far;"
+            + " unset: no limit", ParamValidators.inRange(0, 1));
     setDefault(outputCol, "prediction");
     setDefault(batchSize, 32);
     setDefault(maxTokensPerBatch, 0);
@@ -186,9 +196,11 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     ModelLocation location = ModelLocation.of(spark, spec.uri());
     Broadcast<SerializableConfiguration> executorConf = SerializableConfiguration.broadcast(spark.sparkContext(), hadoopConf);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
+    ErrorBudget budget = errorBudget();
+    if (budget.isSet()) budget.watch(spark.sparkContext(), counters.counts);
     LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch(), getSortByLength());
     return df.mapPartitions(
-        new PartitionInference<>(binding, spec, location, executorConf, batching, getHandleInvalid(), counters,
+        new PartitionInference<>(binding, spec, location, executorConf, batching, getHandleInvalid(), counters, budget,
             getClass().getSimpleName()),
         Encoders.row(outSchema));
   }
@@ -211,6 +223,11 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
             + " before the stage", getClass().getSimpleName(), partitions, slots, slots - partitions, slots);
       }
     });
+  }
+
+  private ErrorBudget errorBudget() {
+    return new ErrorBudget(isDefined(maxFailedRows) ? (Long) $(maxFailedRows) : null,
+        isDefined(maxFailedFraction) ? (Double) $(maxFailedFraction) : null);
   }
 
   /** Row counts of the last {@link #transform}, filled as its output is computed. */
@@ -243,11 +260,12 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     private final LengthBucketBatcher.Settings batching;
     private final String handleInvalid;
     private final StageCounters counters;
+    private final ErrorBudget budget;
     private final String stage;
 
     PartitionInference(TaskBinding<I, O> binding, ModelSpec spec, ModelLocation location,
         Broadcast<SerializableConfiguration> hadoopConf, LengthBucketBatcher.Settings batching, String handleInvalid,
-        StageCounters counters, String stage) {
+        StageCounters counters, ErrorBudget budget, String stage) {
       this.binding = binding;
       this.spec = spec;
       this.location = location;
@@ -255,6 +273,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
       this.batching = batching;
       this.handleInvalid = handleInvalid;
       this.counters = counters;
+      this.budget = budget;
       this.stage = stage;
     }
 
@@ -294,23 +313,21 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
 
     /** The output row for an outcome, or null when the row is skipped. */
     private Row emit(Outcome<Row, O> outcome) {
-      counters.rowsIn.add(1);
       Row row = outcome.item();
       if (outcome.failed()) {
-        counters.rowsFailed.add(1);
         switch (handleInvalid) {
           case "skip":
-            counters.rowsSkipped.add(1);
+            budget.checkTask(counters.counts.add(Fate.SKIPPED, outcome.error()));
             return null;
           case "keep":
-            counters.rowsOut.add(1);
+            budget.checkTask(counters.counts.add(Fate.KEPT_FAILED, outcome.error()));
             return append(row, null, outcome.error());
           default:
             throw new InvalidRowException("row failed with handleInvalid=error (set handleInvalid to skip"
                 + " or keep to continue past bad rows): " + outcome.error());
         }
       }
-      counters.rowsOut.add(1);
+      counters.counts.add(Fate.OUT);
       Object value = binding.toSpark(outcome.output());
       return "keep".equals(handleInvalid) ? append(row, value, null) : append(row, value);
     }
@@ -331,22 +348,30 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     }
   }
 
-  /** Spark accumulators of one transform: rows in = rows out + rows skipped. */
+  /**
+   * The row counts of one transform: rows in = rows out + rows skipped. Exact under task retries,
+   * lost executors and speculation: each partition a Spark stage computed counts once (see
+   * {@link CommittedRowCounts}); a second action over the same output counts it again.
+   */
   public static final class StageCounters implements java.io.Serializable {
-    public final LongAccumulator rowsIn;
-    public final LongAccumulator rowsOut;
-    public final LongAccumulator rowsFailed;
-    public final LongAccumulator rowsSkipped;
+    private final CommittedRowCounts counts = new CommittedRowCounts();
 
     private StageCounters(org.apache.spark.SparkContext sc, String stage) {
-      rowsIn = sc.longAccumulator(stage + ".rowsIn");
-      rowsOut = sc.longAccumulator(stage + ".rowsOut");
-      rowsFailed = sc.longAccumulator(stage + ".rowsFailed");
-      rowsSkipped = sc.longAccumulator(stage + ".rowsSkipped");
+      sc.register(counts, stage + ".rows");
     }
 
     static StageCounters register(org.apache.spark.SparkContext sc, String stage) {
       return new StageCounters(sc, stage);
+    }
+
+    public long rowsIn() { return counts.total().in(); }
+    public long rowsOut() { return counts.total().out(); }
+    public long rowsFailed() { return counts.total().failed(); }
+    public long rowsSkipped() { return counts.total().skipped(); }
+
+    /** All four counts at one moment, and the first reasons rows failed. */
+    public CommittedRowCounts.Tally total() {
+      return counts.total();
     }
   }
 
@@ -365,6 +390,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public BooleanParam ortMemoryPattern() { return ortMemoryPattern; }
   public Param<String> handleInvalid() { return handleInvalid; }
   public Param<String> errorCol() { return errorCol; }
+  public LongParam maxFailedRows() { return maxFailedRows; }
+  public DoubleParam maxFailedFraction() { return maxFailedFraction; }
 
   public String getModelPath() { return $(modelPath); }
   public String getInputCol() { return $(inputCol); }
@@ -398,6 +425,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public S setOrtMemoryPattern(boolean v) { set(ortMemoryPattern, v); return self(); }
   public S setHandleInvalid(String v) { set(handleInvalid, v); return self(); }
   public S setErrorCol(String v) { set(errorCol, v); return self(); }
+  public S setMaxFailedRows(long v) { set(maxFailedRows, v); return self(); }
+  public S setMaxFailedFraction(double v) { set(maxFailedFraction, v); return self(); }
 
   /** The input column's type, or a clear error naming what exists. */
   protected static DataType columnType(StructType schema, String column) {

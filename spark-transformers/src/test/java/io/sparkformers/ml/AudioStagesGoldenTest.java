@@ -188,9 +188,9 @@ class AudioStagesGoldenTest {
     assertTrue(reasons.get(3).contains("truncated"), reasons.get(3));
     assertTrue(reasons.get(4).contains("limit"), reasons.get(4));
     for (Row r : out.subList(1, 6)) assertNull(r.get(2));
-    assertEquals(6, stage.counters().rowsIn.value());
-    assertEquals(6, stage.counters().rowsOut.value());
-    assertEquals(5, stage.counters().rowsFailed.value());
+    assertEquals(6, stage.counters().rowsIn());
+    assertEquals(6, stage.counters().rowsOut());
+    assertEquals(5, stage.counters().rowsFailed());
   }
 
   @Test
@@ -198,8 +198,8 @@ class AudioStagesGoldenTest {
     SpeechRecognizer stage = recognizer().setHandleInvalid("skip").setMaxAudioSeconds(2);
     long out = stage.transform(withBadRows()).count();
     assertEquals(1, out);
-    assertEquals(5, stage.counters().rowsSkipped.value());
-    assertEquals(stage.counters().rowsIn.value(), stage.counters().rowsOut.value() + stage.counters().rowsSkipped.value());
+    assertEquals(5, stage.counters().rowsSkipped());
+    assertEquals(stage.counters().rowsIn(), stage.counters().rowsOut() + stage.counters().rowsSkipped());
   }
 
   @Test

@@ -118,7 +118,7 @@ class GenerationStagesTest {
     assertNull(text(out.get(2)));
     assertTrue(out.get(2).getString(3).contains("128 positions") && out.get(2).getString(3).contains("truncation"),
         out.get(2).getString(3));
-    assertEquals(2, stage.counters().rowsFailed.value());
+    assertEquals(2, stage.counters().rowsFailed());
     List<Row> skipped = sortedById(generator().setHandleInvalid("skip").transform(withBadRows()));
     assertEquals(List.of(0, 3), skipped.stream().map(r -> r.getInt(0)).toList());
     Exception e = assertThrows(Exception.class, () -> generator().transform(withBadRows()).collectAsList());

@@ -80,8 +80,8 @@ class HostileInputsTest {
     List<Row> single = alone.transform(df.where("pair IS NULL")).collectAsList();
 
     assertEquals(rows.size(), out.size());
-    assertEquals(rows.size(), pairs.counters().rowsOut.value());
-    assertEquals(0, pairs.counters().rowsFailed.value(), "every text here is valid, with or without its pair");
+    assertEquals(rows.size(), pairs.counters().rowsOut());
+    assertEquals(0, pairs.counters().rowsFailed(), "every text here is valid, with or without its pair");
     for (Row r : out) assertNotNull(r.getAs("prediction"), "row " + r.getInt(0));
     // a NULL pair is no pair (as the HF pipeline's text_pair=None): the same scores as the text alone
     java.util.Map<Integer, Object> aloneById = new java.util.HashMap<>();
@@ -119,19 +119,19 @@ class HostileInputsTest {
 
     int n = corpus.size();
     assertEquals(n, kept.size(), "keep writes every row");
-    assertEquals(n, keep.counters().rowsIn.value());
-    assertEquals(n, keep.counters().rowsOut.value());
-    assertEquals(bad.size(), keep.counters().rowsFailed.value());
-    assertEquals(0, keep.counters().rowsSkipped.value());
+    assertEquals(n, keep.counters().rowsIn());
+    assertEquals(n, keep.counters().rowsOut());
+    assertEquals(bad.size(), keep.counters().rowsFailed());
+    assertEquals(0, keep.counters().rowsSkipped());
 
     Set<Integer> good = new TreeSet<>();
     for (Row r : survivors) good.add(r.getInt(0));
     assertEquals(n - bad.size(), survivors.size());
     assertTrue(java.util.Collections.disjoint(good, bad), "skip and keep agree on the bad rows");
-    assertEquals(n, skip.counters().rowsIn.value());
-    assertEquals(n - bad.size(), skip.counters().rowsOut.value());
-    assertEquals(bad.size(), skip.counters().rowsSkipped.value());
-    assertEquals(skip.counters().rowsIn.value(), skip.counters().rowsOut.value() + skip.counters().rowsSkipped.value());
+    assertEquals(n, skip.counters().rowsIn());
+    assertEquals(n - bad.size(), skip.counters().rowsOut());
+    assertEquals(bad.size(), skip.counters().rowsSkipped());
+    assertEquals(skip.counters().rowsIn(), skip.counters().rowsOut() + skip.counters().rowsSkipped());
 
     System.out.printf("hostile %s: %d rows, %d bad, keep + skip in %.1f s, peak VmRSS %d MB (VmRSS before %d MB)%n",
         modality, n, bad.size(), (System.nanoTime() - started) / 1e9, peak, before);

@@ -101,8 +101,8 @@ class TextClassifierTest {
     assertNull(out.get(4).get(3));
     assertNotNull(out.get(4).get(2));
     assertNull(out.get(5).get(3));
-    assertEquals(6, stage.counters().rowsIn.value());
-    assertEquals(3, stage.counters().rowsFailed.value());
+    assertEquals(6, stage.counters().rowsIn());
+    assertEquals(3, stage.counters().rowsFailed());
   }
 
   @Test
@@ -110,8 +110,8 @@ class TextClassifierTest {
     TextClassifier stage = classifier().setHandleInvalid("skip");
     long out = stage.transform(withBadRows()).count();
     assertEquals(3, out);
-    assertEquals(stage.counters().rowsIn.value(), stage.counters().rowsOut.value() + stage.counters().rowsSkipped.value());
-    assertEquals(3, stage.counters().rowsSkipped.value());
+    assertEquals(stage.counters().rowsIn(), stage.counters().rowsOut() + stage.counters().rowsSkipped());
+    assertEquals(3, stage.counters().rowsSkipped());
   }
 
   @Test

@@ -73,16 +73,16 @@ class VisionStagesTest {
         assertTrue(error != null && error.contains(reasons[i]), "row " + i + ": " + error);
       }
     }
-    assertEquals(7, stage.counters().rowsIn.value());
-    assertEquals(5, stage.counters().rowsFailed.value());
+    assertEquals(7, stage.counters().rowsIn());
+    assertEquals(5, stage.counters().rowsFailed());
   }
 
   @Test
   void skipDropsBadImagesAndCountsThem() throws Exception {
     ImageClassifier stage = classifier().setHandleInvalid("skip").setMaxPixels(2_500);
     assertEquals(2, stage.transform(withBadRows()).count());
-    assertEquals(5, stage.counters().rowsSkipped.value());
-    assertEquals(stage.counters().rowsIn.value(), stage.counters().rowsOut.value() + stage.counters().rowsSkipped.value());
+    assertEquals(5, stage.counters().rowsSkipped());
+    assertEquals(stage.counters().rowsIn(), stage.counters().rowsOut() + stage.counters().rowsSkipped());
   }
 
   @Test

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Device implements java.io.Serializable {
   private static final Logger LOG = LoggerFactory.getLogger(Device.class);
-  private static volatile boolean warnedNoGpu;
+  private static volatile boolean toldCpu;
+  private static volatile boolean warnedNoCuda;
 
   public enum Kind { AUTO, CPU, CUDA }
 
@@ -72,17 +73,24 @@ public final class Device implements java.io.Serializable {
         if (!assignedGpus.isEmpty() && gpuUsable) {
           return cuda(Integer.parseInt(assignedGpus.get(0).trim()));
         }
-        if (!warnedNoGpu) {
-          warnedNoGpu = true;
-          LOG.warn(
-              assignedGpus.isEmpty()
-                  ? "device=auto: no GPU assigned to this task, running on CPU"
-                  : "device=auto: GPU " + assignedGpus + " assigned but the engine has no CUDA"
-                      + " support in this JVM (build with -Pgpu), running on CPU");
+        // no GPU is the normal CPU case; a GPU this build cannot drive is a misconfiguration
+        if (assignedGpus.isEmpty() && !toldCpu) {
+          toldCpu = true;
+          LOG.info("device=auto: no GPU assigned to this task, running on CPU");
+        } else if (!assignedGpus.isEmpty() && !warnedNoCuda) {
+          warnedNoCuda = true;
+          LOG.warn("device=auto: GPU " + assignedGpus + " assigned but the engine has no CUDA"
+              + " support in this JVM (build with -Pgpu), running on CPU");
         }
         return CPU;
       }
     }
+  }
+
+  /** Lets a test see the once-per-JVM notices of {@link #resolve} again. */
+  static void forgetNotices() {
+    toldCpu = false;
+    warnedNoCuda = false;
   }
 
   public Kind kind() {
