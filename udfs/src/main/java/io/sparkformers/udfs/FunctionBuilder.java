@@ -1,5 +1,6 @@
 package io.sparkformers.udfs;
 
+import io.sparkformers.inference.runtime.CoalescingWorker;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.ml.InferenceStage;
 import io.sparkformers.ml.TaskBinding;
@@ -85,7 +86,7 @@ final class FunctionBuilder {
   }
 
   private <I, O> RowFunction<I, O> rowFunction(TaskBinding<I, O> binding, Map<String, String> options,
-      StructType schema, ModelSpec settings, CoalescingBatcher.Settings batching) {
+      StructType schema, ModelSpec settings, CoalescingWorker.Settings batching) {
     return new RowFunction<>(function, options, schema, binding, settings, batching, hadoopConf, failedRows);
   }
 
@@ -138,10 +139,10 @@ final class FunctionBuilder {
   }
 
   /** The options' batch_size, else the session's maxBatch, else the stage's default batch size. */
-  private CoalescingBatcher.Settings batching(InferenceStage<?, ?, ?> stage) {
+  private CoalescingWorker.Settings batching(InferenceStage<?, ?, ?> stage) {
     int maxBatch = stage.isSet(stage.batchSize()) ? stage.getBatchSize()
         : (int) confNumber(Sparkformers.MAX_BATCH, stage.getBatchSize());
-    return new CoalescingBatcher.Settings(maxBatch,
+    return CoalescingWorker.Settings.of(maxBatch,
         Duration.ofMillis(confNumber(Sparkformers.MAX_WAIT_MS, Sparkformers.DEFAULT_MAX_WAIT_MS)));
   }
 

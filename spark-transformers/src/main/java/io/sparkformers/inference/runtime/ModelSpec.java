@@ -64,7 +64,7 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
 
     /**
      * The graph {@code name} (model, encoder_model, decoder_model_merged ...), loaded once per JVM.
-     * On a GPU its forward passes go through one {@link DeviceWorker}, which merges the tasks' batches.
+     * On a GPU its forward passes go through one device worker, which merges the tasks' batches.
      */
     public ModelSession session(String name) {
       Path graph = bundle.graph(name, spec.dtype());
@@ -72,7 +72,7 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
           engine.name(), device, spec.threads());
       return ModelCache.get("session", key, () -> DeviceWorkerMode.fromEnvironment().session(
           engine.open(graph, device, spec.threads()), device, graph.getFileName().toString(),
-          DeviceWorker.Settings.defaults()));
+          DeviceWorkerMode.SETTINGS, DeviceWorkerMode.paddingBudgetFromEnvironment()));
     }
 
     /** Whether the folder has the graph {@code name} in this spec's dtype. */
