@@ -24,6 +24,10 @@ public interface InferenceEngine {
       case "dl4j":
         return Dl4jEngine.get();
       default:
+        // engines on the class path under META-INF/services, such as the tests' simulated GPU
+        for (InferenceEngine engine : java.util.ServiceLoader.load(InferenceEngine.class)) {
+          if (engine.name().equalsIgnoreCase(name)) return engine;
+        }
         throw new IllegalArgumentException("unknown engine '" + name + "'; available: onnxruntime, dl4j");
     }
   }
