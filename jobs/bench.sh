@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: bash jobs/bench.sh text|vision|audio [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false]
+# Benchmark: bash jobs/bench.sh text|vision|audio|gpu-sim [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false]
 #   Builds the spark-transformers test classes, then runs io.sparkformers.bench.<Task>Bench on the
 #   test class path (the model comes from the langchain4j test dependency). -Donnxruntime.version
 #   picks the ONNX Runtime jar; other -D options go to the benchmark JVM. Logs go to
@@ -10,7 +10,8 @@ case "$task" in
   text) main=TextBench ;;
   vision) main=VisionBench ;;
   audio) main=AudioBench ;;
-  *) echo "usage: bash jobs/bench.sh text|vision|audio [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
+  gpu-sim) main=GpuSimBench ;;
+  *) echo "usage: bash jobs/bench.sh text|vision|audio|gpu-sim [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
      exit 2 ;;
 esac
 shift

@@ -16,7 +16,8 @@ import java.util.Map;
  * {@link SimulatedGpu}, taking its time and failing over its memory, and give outputs of the graph's
  * names and shapes filled with zeros. It reports a usable GPU, so {@code device=cuda} resolves,
  * the session cache keys it by device and the device worker stands before it, as on a CUDA executor.
- * The graph's names and shapes come from an ONNX Runtime session on CPU, which never runs.
+ * The graph's names and shapes come from an ONNX Runtime session on CPU, which never runs. On the
+ * CPU (where a stage checks the model on the driver) it is ONNX Runtime's.
  */
 public final class SimulatedGpuEngine implements InferenceEngine {
   public static final String NAME = "simulated-gpu";
@@ -33,8 +34,9 @@ public final class SimulatedGpuEngine implements InferenceEngine {
 
   @Override
   public ModelSession open(Path graph, Device device, int intraOpThreads) {
-    if (device.kind() != Device.Kind.CUDA) throw new IllegalArgumentException(NAME + " runs on cuda devices, not " + device);
-    return new Session(OnnxRuntimeEngine.INSTANCE.open(graph, Device.CPU, 1), SimulatedGpu.device(device.index()));
+    ModelSession declared = OnnxRuntimeEngine.INSTANCE.open(graph, Device.CPU, 1);
+    if (device.kind() != Device.Kind.CUDA) return declared;
+    return new Session(declared, SimulatedGpu.device(device.index()));
   }
 
   public static final class Session extends ForwardingSession {
