@@ -240,7 +240,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
         });
       }
       Iterator<Outcome<Row, O>> outcomes =
-          LengthBucketBatcher.run(rows, binding::input, binding.pipeline(model), batching, metrics);
+          LengthBucketBatcher.run(rows, binding::input, binding.pipeline(model),
+              batching.overlapping(model.deviceWorker()), metrics);
       return new Iterator<>() {
         private Row next;
 

@@ -4,7 +4,6 @@ import io.sparkformers.inference.runtime.CoalescingWorker;
 import io.sparkformers.inference.task.Features;
 import io.sparkformers.inference.task.InvalidInputException;
 import io.sparkformers.inference.task.TaskPipeline;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
@@ -27,25 +26,8 @@ final class BatchedTask<I, F extends Features, O> {
 
   static <I, F extends Features, O> BatchedTask<I, F, O> start(String name, TaskPipeline<I, F, O> pipeline,
       CoalescingWorker.Settings settings) {
-    return new BatchedTask<>(pipeline, CoalescingWorker.start("sql " + name, settings, new Rows<>(pipeline)));
-  }
-
-  /** A row a request: the pipeline collates and predicts a batch of them as a task would. */
-  private record Rows<F extends Features, O>(TaskPipeline<?, F, O> pipeline) implements CoalescingWorker.Batching<F, O> {
-    @Override
-    public int rows(F row) {
-      return 1;
-    }
-
-    @Override
-    public long size(List<F> rows) {
-      return rows.size();
-    }
-
-    @Override
-    public List<O> run(List<F> rows) {
-      return pipeline.predict(rows);
-    }
+    return new BatchedTask<>(pipeline, CoalescingWorker.start("sql " + name, settings,
+        CoalescingWorker.Batching.oneRowEach(pipeline::predict)));
   }
 
   /**

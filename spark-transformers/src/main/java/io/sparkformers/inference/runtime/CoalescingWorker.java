@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,26 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
 
     /** The outputs in the order of the requests; what it throws fails the whole batch. */
     List<O> run(List<R> requests);
+
+    /** Requests of one row each (the SQL functions' rows), any of which merge, run by {@code batch}. */
+    static <R, O> Batching<R, O> oneRowEach(Function<List<R>, List<O>> batch) {
+      return new Batching<>() {
+        @Override
+        public int rows(R request) {
+          return 1;
+        }
+
+        @Override
+        public long size(List<R> requests) {
+          return requests.size();
+        }
+
+        @Override
+        public List<O> run(List<R> requests) {
+          return batch.apply(requests);
+        }
+      };
+    }
   }
 
   /**

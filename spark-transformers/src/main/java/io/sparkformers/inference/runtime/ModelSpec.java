@@ -75,6 +75,11 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
           DeviceWorkerMode.SETTINGS, DeviceWorkerMode.paddingBudgetFromEnvironment()));
     }
 
+    /** Whether this model's sessions run behind a device worker (see {@link DeviceWorkerMode}). */
+    public boolean deviceWorker() {
+      return DeviceWorkerMode.fromEnvironment().appliesTo(device);
+    }
+
     /** Whether the folder has the graph {@code name} in this spec's dtype. */
     public boolean hasGraph(String name) {
       return bundle.findGraph(name, spec.dtype()).isPresent();

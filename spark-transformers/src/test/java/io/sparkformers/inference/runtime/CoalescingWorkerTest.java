@@ -332,22 +332,7 @@ class CoalescingWorkerTest {
 
   /** Requests of one row each, run by {@code batch}. */
   private static CoalescingWorker.Batching<Integer, Integer> rowsOf(Function<List<Integer>, List<Integer>> batch) {
-    return new CoalescingWorker.Batching<>() {
-      @Override
-      public int rows(Integer request) {
-        return 1;
-      }
-
-      @Override
-      public long size(List<Integer> requests) {
-        return requests.size();
-      }
-
-      @Override
-      public List<Integer> run(List<Integer> requests) {
-        return batch.apply(requests);
-      }
-    };
+    return CoalescingWorker.Batching.oneRowEach(batch);
   }
 
   /** SLOW_DOUBLE, except that a batch holding {@code held} runs only once {@code release} opens. */
