@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -30,10 +31,11 @@ public final class LengthBucketBatcher {
    * @param maxCostPerBatch max padded cost (rows x longest) per forward pass; 0 for none
    * @param windowSize rows read ahead and sorted together
    * @param sortByLength false keeps arrival order inside the window (to measure what sorting gains)
-   * @param overlap whether a window's forward passes run on another thread while the task
-   *     pre-processes the next window: for sessions behind a device worker, where the task thread
-   *     would otherwise leave the device idle while it tokenizes (on CPU the forward pass needs the
-   *     task's own cores)
+   * @param overlap whether a window's forward passes run on other threads, several batches at a
+   *     time, while the task pre-processes the next window: for sessions behind a device worker,
+   *     where the task thread would otherwise leave the device idle while it tokenizes, and one
+   *     batch per task would leave it idle after each merged pass (on CPU the forward pass needs
+   *     the task's own cores)
    */
   public record Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength, boolean overlap)
       implements java.io.Serializable {
@@ -70,6 +72,9 @@ public final class LengthBucketBatcher {
     t.setDaemon(true);
     return t;
   });
+
+  /** Batches of one task a device worker may hold at once: four, as many merged forward passes of 128 rows need. */
+  private static final int IN_FLIGHT = 4;
 
   private LengthBucketBatcher() {}
 
@@ -149,6 +154,7 @@ public final class LengthBucketBatcher {
     if (settings.sortByLength()) {
       todo.sort(Comparator.comparingLong(s -> s.features.cost()));
     }
+    List<List<Slot<T, F, O>>> batches = new ArrayList<>();
     int start = 0;
     while (start < todo.size()) {
       int end = start;
@@ -162,8 +168,13 @@ public final class LengthBucketBatcher {
         longest = cost;
         end++;
       }
-      predict(todo.subList(start, end), pipeline, metrics);
+      batches.add(todo.subList(start, end));
       start = end;
+    }
+    if (settings.overlap()) {
+      predictInFlight(batches, pipeline, metrics);
+    } else {
+      for (List<Slot<T, F, O>> batch : batches) predict(batch, pipeline, metrics);
     }
 
     List<Outcome<T, O>> out = new ArrayList<>(window.size());
@@ -173,6 +184,25 @@ public final class LengthBucketBatcher {
       out.add(new Outcome<>(s.item, s.output, s.error));
     }
     return out;
+  }
+
+  /**
+   * The batches on {@link #IN_FLIGHT} forward threads, each taking the next batch when its last is
+   * done, so the device worker finds several of this task's batches waiting to merge rather than
+   * one per task after every forward pass.
+   */
+  private static <T, I, F extends Features, O> void predictInFlight(
+      List<List<Slot<T, F, O>>> batches, TaskPipeline<I, F, O> pipeline, InferenceMetrics metrics) {
+    AtomicInteger next = new AtomicInteger();
+    List<Future<?>> threads = new ArrayList<>();
+    for (int t = 0; t < Math.min(IN_FLIGHT, batches.size()); t++) {
+      threads.add(FORWARD_THREADS.submit(() -> {
+        for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+          predict(batches.get(b), pipeline, metrics);
+        }
+      }));
+    }
+    for (Future<?> thread : threads) await(thread);
   }
 
   private static <T, I, F extends Features, O> void predict(

@@ -28,7 +28,7 @@ class LengthBucketBatcherTest {
 
   /** Echoes each input's length; records every batch; fails any batch holding the poison length. */
   private static class EchoPipeline extends TaskPipeline<Integer, Len, Integer> {
-    final List<List<Integer>> batches = new ArrayList<>();
+    final List<List<Integer>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     final int poison;
 
     EchoPipeline(int poison) {
