@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: bash jobs/bench.sh text|vision|audio|generation [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false]
+# Benchmark: bash jobs/bench.sh text|vision|audio|generation|gpu-sim [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false]
 #   Builds the spark-transformers test classes, then runs io.sparkformers.bench.<Task>Bench on the
 #   test class path (the model comes from the langchain4j test dependency). -Donnxruntime.version
 #   picks the ONNX Runtime jar; other -D options go to the benchmark JVM. Logs go to
@@ -11,7 +11,8 @@ case "$task" in
   vision) main=VisionBench ;;
   audio) main=AudioBench ;;
   generation) main=GenerationBench ;;
-  *) echo "usage: bash jobs/bench.sh text|vision|audio|generation [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
+  gpu-sim) main=GpuSimBench ;;
+  *) echo "usage: bash jobs/bench.sh text|vision|audio|generation|gpu-sim [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
      exit 2 ;;
 esac
 shift

@@ -1,6 +1,7 @@
 package io.sparkformers.ml;
 
 import io.sparkformers.inference.engine.EngineOptions;
+import io.sparkformers.inference.engine.InferenceEngine;
 import io.sparkformers.inference.runtime.InferenceMetrics;
 import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelSpec;
@@ -81,7 +82,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     device = new Param<>(this, "device",
         "auto (the GPU Spark assigned to the task, else CPU), cpu, cuda or cuda:N",
         (String s) -> s.matches("auto|cpu|cuda|cuda:\\d+"));
-    engine = new Param<>(this, "engine", "inference engine", ParamValidators.inArray(new String[] {"onnxruntime", "dl4j"}));
+    engine = new Param<>(this, "engine", "inference engine: onnxruntime or dl4j (or one registered under META-INF/services)",
+        (String s) -> InferenceEngine.exists(s));
     dtype = new Param<>(this, "dtype",
         "graph variant: fp32 (model.onnx), q8 (model_quantized.onnx), fp16, int8, uint8, q4, q4f16, bnb4",
         ParamValidators.inArray(new String[] {"fp32", "q8", "quantized", "fp16", "int8", "uint8", "q4", "q4f16", "bnb4"}));
@@ -291,7 +293,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
         });
       }
       Iterator<Outcome<Row, O>> outcomes =
-          LengthBucketBatcher.run(rows, binding::input, binding.pipeline(model), batching, metrics);
+          LengthBucketBatcher.run(rows, binding::input, binding.pipeline(model),
+              batching.overlapping(model.deviceWorker()), metrics);
       return new Iterator<>() {
         private Row next;
 

@@ -1,5 +1,6 @@
 package io.sparkformers.udfs;
 
+import io.sparkformers.inference.runtime.CoalescingWorker;
 import io.sparkformers.inference.task.Features;
 import io.sparkformers.inference.task.InvalidInputException;
 import io.sparkformers.inference.task.TaskPipeline;
@@ -8,24 +9,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
 
 /**
- * A task pipeline behind a {@link CoalescingBatcher}: each row is pre-processed on its caller's
+ * A task pipeline behind a {@link CoalescingWorker}: each row is pre-processed on its caller's
  * thread, so tasks decode and tokenize in parallel, and predicted in a batch with the rows of the
  * executor's other tasks. One per model, function and options in an executor JVM.
  */
 final class BatchedTask<I, F extends Features, O> {
   private final TaskPipeline<I, F, O> pipeline;
-  private final CoalescingBatcher<F, O> batcher;
+  private final CoalescingWorker<F, O> batcher;
   /** Attempt ids of the running tasks counted among the batcher's callers. */
   private final Set<Long> tasks = ConcurrentHashMap.newKeySet();
 
-  private BatchedTask(TaskPipeline<I, F, O> pipeline, CoalescingBatcher<F, O> batcher) {
+  private BatchedTask(TaskPipeline<I, F, O> pipeline, CoalescingWorker<F, O> batcher) {
     this.pipeline = pipeline;
     this.batcher = batcher;
   }
 
   static <I, F extends Features, O> BatchedTask<I, F, O> start(String name, TaskPipeline<I, F, O> pipeline,
-      CoalescingBatcher.Settings settings) {
-    return new BatchedTask<>(pipeline, CoalescingBatcher.start(name, settings, pipeline::predict));
+      CoalescingWorker.Settings settings) {
+    return new BatchedTask<>(pipeline, CoalescingWorker.start("sql " + name, settings,
+        CoalescingWorker.Batching.oneRowEach(pipeline::predict)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.sparkformers.udfs;
 
+import io.sparkformers.inference.runtime.CoalescingWorker;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.ml.InferenceStage;
 import io.sparkformers.ml.ModelLocation;
@@ -86,7 +87,7 @@ final class FunctionBuilder {
   }
 
   private <I, O> RowFunction<I, O> rowFunction(TaskBinding<I, O> binding, Map<String, String> options,
-      StructType schema, ModelSpec settings, ModelLocation shipped, CoalescingBatcher.Settings batching) {
+      StructType schema, ModelSpec settings, ModelLocation shipped, CoalescingWorker.Settings batching) {
     return new RowFunction<>(function, options, schema, binding, settings, shipped, batching, hadoopConf, failedRows);
   }
 
@@ -142,10 +143,10 @@ final class FunctionBuilder {
   }
 
   /** The options' batch_size, else the session's maxBatch, else the stage's default batch size. */
-  private CoalescingBatcher.Settings batching(InferenceStage<?, ?, ?> stage) {
+  private CoalescingWorker.Settings batching(InferenceStage<?, ?, ?> stage) {
     int maxBatch = stage.isSet(stage.batchSize()) ? stage.getBatchSize()
         : (int) confNumber(Sparkformers.MAX_BATCH, stage.getBatchSize());
-    return new CoalescingBatcher.Settings(maxBatch,
+    return CoalescingWorker.Settings.of(maxBatch,
         Duration.ofMillis(confNumber(Sparkformers.MAX_WAIT_MS, Sparkformers.DEFAULT_MAX_WAIT_MS)));
   }
 

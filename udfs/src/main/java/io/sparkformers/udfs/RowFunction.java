@@ -1,5 +1,6 @@
 package io.sparkformers.udfs;
 
+import io.sparkformers.inference.runtime.CoalescingWorker;
 import io.sparkformers.inference.runtime.ModelCache;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.ml.ModelLocation;
@@ -32,13 +33,13 @@ final class RowFunction<I, O> implements Serializable {
   private final ModelSpec model;
   /** The constant model as the driver made it readable here, or null (a model column, read as given). */
   private final ModelLocation shipped;
-  private final CoalescingBatcher.Settings batching;
+  private final CoalescingWorker.Settings batching;
   private final Broadcast<SerializableConfiguration> hadoopConf;
   /** Null for the plain function, which fails the query on a bad row. */
   private final LongAccumulator failedRows;
 
   RowFunction(TaskFunction function, Map<String, String> options, StructType inputs, TaskBinding<I, O> binding,
-      ModelSpec model, ModelLocation shipped, CoalescingBatcher.Settings batching,
+      ModelSpec model, ModelLocation shipped, CoalescingWorker.Settings batching,
       Broadcast<SerializableConfiguration> hadoopConf, LongAccumulator failedRows) {
     this.function = function;
     this.options = options;
@@ -53,7 +54,7 @@ final class RowFunction<I, O> implements Serializable {
 
   /** What identifies a batcher: everything its pipeline was built from. */
   private record Key(String function, Map<String, String> options, StructType inputs, ModelSpec model,
-      List<String> gpus, CoalescingBatcher.Settings batching) {}
+      List<String> gpus, CoalescingWorker.Settings batching) {}
 
   /** @param args the model URI, then the inputs */
   Object call(Object... args) throws InterruptedException {

@@ -24,7 +24,28 @@ public interface InferenceEngine {
       case "dl4j":
         return Dl4jEngine.get();
       default:
-        throw new IllegalArgumentException("unknown engine '" + name + "'; available: onnxruntime, dl4j");
+        return plugin(name).orElseThrow(
+            () -> new IllegalArgumentException("unknown engine '" + name + "'; available: onnxruntime, dl4j"));
     }
+  }
+
+  /** Whether {@link #named} finds an engine of this name, without loading it. */
+  static boolean exists(String name) {
+    switch (name == null ? "onnxruntime" : name.toLowerCase(java.util.Locale.ROOT)) {
+      case "onnxruntime":
+      case "ort":
+      case "dl4j":
+        return true;
+      default:
+        return plugin(name).isPresent();
+    }
+  }
+
+  /** An engine on the class path under META-INF/services, such as the tests' simulated GPU. */
+  private static java.util.Optional<InferenceEngine> plugin(String name) {
+    for (InferenceEngine engine : java.util.ServiceLoader.load(InferenceEngine.class)) {
+      if (engine.name().equalsIgnoreCase(name)) return java.util.Optional.of(engine);
+    }
+    return java.util.Optional.empty();
   }
 }

@@ -12,8 +12,14 @@ public final class Tensor {
   private final Type type;
   private final long[] shape;
   private final Object data;
+  /** The value of the padding cells of axis 1, when that axis is a padded sequence; else null. */
+  private final Long padding;
 
   private Tensor(Type type, Object data, long[] shape) {
+    this(type, data, shape, null);
+  }
+
+  private Tensor(Type type, Object data, long[] shape, Long padding) {
     long n = 1;
     for (long d : shape) n *= d;
     int length = java.lang.reflect.Array.getLength(data);
@@ -24,6 +30,7 @@ public final class Tensor {
     this.type = type;
     this.shape = shape.clone();
     this.data = data;
+    this.padding = padding;
   }
 
   public static Tensor floats(float[] data, long... shape) {
@@ -36,6 +43,28 @@ public final class Tensor {
 
   public static Tensor bools(boolean[] data, long... shape) {
     return new Tensor(Type.BOOL, data, shape);
+  }
+
+  /**
+   * This tensor, declaring its axis 1 a sequence padded at the end with {@code value} (the pad id
+   * for input_ids, 0 for attention_mask): a batcher may then pad it further to merge it with longer
+   * sequences, as the tokenizer padded it to its batch's longest.
+   */
+  public Tensor paddedWith(long value) {
+    if (type != Type.INT64 || shape.length < 2) {
+      throw new IllegalArgumentException("only int64 tensors with a sequence axis 1 are padded, not " + this);
+    }
+    return new Tensor(type, data, shape, value);
+  }
+
+  /** Whether axis 1 is a sequence padded with {@link #padValue()}. */
+  public boolean padded() {
+    return padding != null;
+  }
+
+  public long padValue() {
+    if (padding == null) throw new IllegalStateException(this + " declares no padding");
+    return padding;
   }
 
   public Type type() {

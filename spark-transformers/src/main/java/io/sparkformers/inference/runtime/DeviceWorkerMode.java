@@ -2,10 +2,11 @@ package io.sparkformers.inference.runtime;
 
 import io.sparkformers.inference.engine.Device;
 import io.sparkformers.inference.engine.ModelSession;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Whether a session's forward passes go through a {@link DeviceWorker}. {@code auto}, the default:
+ * Whether a session's forward passes go through a device worker ({@link DeviceWorkerSession}). {@code auto}, the default:
  * on CUDA devices only, since on CPU each task runs its own batches with {@code spark.task.cpus}
  * intra-op threads (DESIGN section 3); {@code on}: on every device (to measure it on CPU);
  * {@code off}: never.
@@ -19,6 +20,18 @@ enum DeviceWorkerMode {
    * options containing "-Dspark".
    */
   static final String VARIABLE = "SPARKFORMERS_DEVICE_WORKER";
+
+  /**
+   * The padding budget of merges ({@link TensorMerge}), in pad cells (rows x tokens), from the
+   * environment as the mode is; 0 merges only batches of one sequence length.
+   */
+  static final String PADDING_VARIABLE = "SPARKFORMERS_DEVICE_PADDING";
+
+  /** 8,192 pad cells: 32 rows padded by 256 tokens, or 256 rows by 32, next to a merged forward pass of 256 rows. */
+  static final long DEFAULT_PADDING_BUDGET = 8_192;
+
+  /** 256 rows, eight default batches; 2 ms, small beside a GPU forward pass. */
+  static final CoalescingWorker.Settings SETTINGS = CoalescingWorker.Settings.of(256, Duration.ofMillis(2));
 
   static DeviceWorkerMode fromEnvironment() {
     return parse(System.getenv(VARIABLE));
@@ -38,6 +51,18 @@ enum DeviceWorkerMode {
     }
   }
 
+  static long paddingBudgetFromEnvironment() {
+    String value = System.getenv(PADDING_VARIABLE);
+    if (value == null || value.isBlank()) return DEFAULT_PADDING_BUDGET;
+    try {
+      long budget = Long.parseLong(value.trim());
+      if (budget >= 0) return budget;
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new IllegalArgumentException(PADDING_VARIABLE + " must be a whole number >= 0, got '" + value + "'");
+  }
+
   boolean appliesTo(Device device) {
     switch (this) {
       case ON:
@@ -50,9 +75,10 @@ enum DeviceWorkerMode {
   }
 
   /** {@code session} as tasks on {@code device} use it: behind a new worker, or as it is. */
-  ModelSession session(ModelSession session, Device device, String graphName, DeviceWorker.Settings settings) {
+  ModelSession session(ModelSession session, Device device, String graphName, CoalescingWorker.Settings settings,
+      long paddingBudget) {
     return appliesTo(device)
-        ? new DeviceWorkerSession(session, DeviceWorker.start(session, device + " " + graphName, settings))
+        ? DeviceWorkerSession.start(session, device + " " + graphName, settings, paddingBudget)
         : session;
   }
 }

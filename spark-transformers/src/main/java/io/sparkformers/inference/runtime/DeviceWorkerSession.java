@@ -4,43 +4,48 @@ import io.sparkformers.inference.engine.ForwardingSession;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
- * A session whose forward passes go through its device's {@link DeviceWorker}; callers block until
- * their own outputs or exception come back, as with the plain session. Closing it stops the worker,
- * then closes the session.
+ * A session whose forward passes go through its device's worker, one {@link CoalescingWorker}
+ * merging the tasks' batches ({@link TensorMerge}); callers block until their own outputs or
+ * exception come back, as with the plain session. Closing it stops the worker, then closes the
+ * session.
  */
 final class DeviceWorkerSession extends ForwardingSession {
-  private final DeviceWorker worker;
+  private final TensorMerge merge;
+  private final CoalescingWorker<TensorMerge.Forward, Map<String, Tensor>> worker;
 
-  DeviceWorkerSession(ModelSession session, DeviceWorker worker) {
+  private DeviceWorkerSession(ModelSession session, TensorMerge merge,
+      CoalescingWorker<TensorMerge.Forward, Map<String, Tensor>> worker) {
     super(session);
+    this.merge = merge;
     this.worker = worker;
   }
 
+  /**
+   * @param name device and graph, for the worker's thread and logs
+   * @param paddingBudget see {@link TensorMerge}
+   */
+  static DeviceWorkerSession start(ModelSession session, String name, CoalescingWorker.Settings settings,
+      long paddingBudget) {
+    TensorMerge merge = new TensorMerge(session, paddingBudget);
+    return new DeviceWorkerSession(session, merge,
+        CoalescingWorker.start("device " + name + " (batch axis of " + merge.batchInputs() + ", padding budget "
+            + paddingBudget + ")", settings, merge));
+  }
 
-
-
+  CoalescingWorker.Stats stats() {
+    return worker.stats();
+  }
 
   @Override
   public Map<String, Tensor> run(Map<String, Tensor> inputs, String... outputs) {
-    CompletableFuture<Map<String, Tensor>> result = null;
     try {
-      result = worker.submit(inputs, outputs);
-      return result.get();
+      return worker.call(merge.forward(inputs, outputs));
     } catch (InterruptedException e) {
       // a killed Spark task: the worker skips the request if it has not started it
-      if (result != null) result.cancel(false);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the device worker", e);
-    } catch (ExecutionException e) {
-      // the exception the plain session would have thrown, so batch splitting and error columns match
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-      if (cause instanceof Error) throw (Error) cause;
-      throw new IllegalStateException(cause);
     }
   }
 

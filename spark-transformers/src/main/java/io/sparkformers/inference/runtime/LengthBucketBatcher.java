@@ -9,6 +9,11 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -29,12 +34,26 @@ public final class LengthBucketBatcher {
    * @param maxCostPerBatch max padded cost (rows x longest) per forward pass; 0 for none
    * @param windowSize rows read ahead and sorted together
    * @param sortByLength false keeps arrival order inside the window (to measure what sorting gains)
+   * @param overlap whether a window's forward passes run on other threads, several batches at a
+   *     time, while the task pre-processes the next window: for sessions behind a device worker,
+   *     where the task thread would otherwise leave the device idle while it tokenizes, and one
+   *     batch per task would leave it idle after each merged pass (on CPU the forward pass needs
+   *     the task's own cores)
    */
-  public record Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength)
+  public record Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength, boolean overlap)
       implements java.io.Serializable {
     public Settings {
       if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
       if (windowSize < batchSize) throw new IllegalArgumentException("windowSize must be >= batchSize");
+    }
+
+    public Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength) {
+      this(batchSize, maxCostPerBatch, windowSize, sortByLength, false);
+    }
+
+    /** These settings, overlapping forward passes with pre-processing or not. */
+    public Settings overlapping(boolean on) {
+      return new Settings(batchSize, maxCostPerBatch, windowSize, sortByLength, on);
     }
 
     public static Settings of(int batchSize, long maxCostPerBatch, boolean sortByLength) {
@@ -47,6 +66,19 @@ public final class LengthBucketBatcher {
     }
   }
 
+  /**
+   * Threads that run windows' forward passes for tasks that overlap them with pre-processing; they
+   * mostly wait for the device worker. Daemons, reused, gone after a minute idle.
+   */
+  private static final ExecutorService FORWARD_THREADS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "sparkformers-forward");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Batches of one task a device worker may hold at once: four, as many merged forward passes of 128 rows need. */
+  private static final int IN_FLIGHT = 4;
+
   private LengthBucketBatcher() {}
 
   public static <T, I, F extends Features, O> Iterator<Outcome<T, O>> run(
@@ -57,13 +89,27 @@ public final class LengthBucketBatcher {
       InferenceMetrics metrics) {
     return new Iterator<>() {
       private final Deque<Outcome<T, O>> ready = new ArrayDeque<>();
+      /** With overlap: the window whose forward passes run on a forward thread. */
+      private Future<List<Outcome<T, O>>> predicting;
 
       @Override
       public boolean hasNext() {
-        if (ready.isEmpty() && items.hasNext()) {
-          ready.addAll(runWindow(items, input, pipeline, settings, metrics));
+        if (!ready.isEmpty()) return true;
+        if (!settings.overlap()) {
+          if (items.hasNext()) ready.addAll(predictWindow(readWindow(items, input, pipeline, settings), pipeline, settings, metrics));
+          return !ready.isEmpty();
         }
-        return !ready.isEmpty();
+        if (predicting == null && items.hasNext()) predicting = predictLater(readWindow(items, input, pipeline, settings));
+        if (predicting == null) return false;
+        // the next window is pre-processed while this one is on the device
+        List<Slot<T, F, O>> next = items.hasNext() ? readWindow(items, input, pipeline, settings) : null;
+        ready.addAll(await(predicting));
+        predicting = next == null ? null : predictLater(next);
+        return true;
+      }
+
+      private Future<List<Outcome<T, O>>> predictLater(List<Slot<T, F, O>> window) {
+        return FORWARD_THREADS.submit(() -> predictWindow(window, pipeline, settings, metrics));
       }
 
       @Override
@@ -85,12 +131,9 @@ public final class LengthBucketBatcher {
     }
   }
 
-  private static <T, I, F extends Features, O> List<Outcome<T, O>> runWindow(
-      Iterator<T> items,
-      Function<T, I> input,
-      TaskPipeline<I, F, O> pipeline,
-      Settings settings,
-      InferenceMetrics metrics) {
+  /** Pre-processes the next window of items; a row that fails keeps its error. */
+  private static <T, I, F extends Features, O> List<Slot<T, F, O>> readWindow(
+      Iterator<T> items, Function<T, I> input, TaskPipeline<I, F, O> pipeline, Settings settings) {
     List<Slot<T, F, O>> window = new ArrayList<>(settings.windowSize());
     while (window.size() < settings.windowSize() && items.hasNext()) {
       Slot<T, F, O> slot = new Slot<>(items.next());
@@ -103,12 +146,18 @@ public final class LengthBucketBatcher {
       }
       window.add(slot);
     }
+    return window;
+  }
 
+  /** Sorts a pre-processed window, cuts it into batches, predicts them; outcomes in arrival order. */
+  private static <T, I, F extends Features, O> List<Outcome<T, O>> predictWindow(
+      List<Slot<T, F, O>> window, TaskPipeline<I, F, O> pipeline, Settings settings, InferenceMetrics metrics) {
     List<Slot<T, F, O>> todo = new ArrayList<>();
     for (Slot<T, F, O> s : window) if (s.error == null) todo.add(s);
     if (settings.sortByLength()) {
       todo.sort(Comparator.comparingLong(s -> s.features.cost()));
     }
+    List<List<Slot<T, F, O>>> batches = new ArrayList<>();
     int start = 0;
     if (pipeline.batchesContinuously() && !todo.isEmpty()) {
       predict(todo, pipeline, metrics);
@@ -126,8 +175,13 @@ public final class LengthBucketBatcher {
         longest = cost;
         end++;
       }
-      predict(todo.subList(start, end), pipeline, metrics);
+      batches.add(todo.subList(start, end));
       start = end;
+    }
+    if (settings.overlap()) {
+      predictInFlight(batches, pipeline, metrics);
+    } else {
+      for (List<Slot<T, F, O>> batch : batches) predict(batch, pipeline, metrics);
     }
 
     List<Outcome<T, O>> out = new ArrayList<>(window.size());
@@ -137,6 +191,25 @@ public final class LengthBucketBatcher {
       out.add(new Outcome<>(s.item, s.output, s.error));
     }
     return out;
+  }
+
+  /**
+   * The batches on {@link #IN_FLIGHT} forward threads, each taking the next batch when its last is
+   * done, so the device worker finds several of this task's batches waiting to merge rather than
+   * one per task after every forward pass.
+   */
+  private static <T, I, F extends Features, O> void predictInFlight(
+      List<List<Slot<T, F, O>>> batches, TaskPipeline<I, F, O> pipeline, InferenceMetrics metrics) {
+    AtomicInteger next = new AtomicInteger();
+    List<Future<?>> threads = new ArrayList<>();
+    for (int t = 0; t < Math.min(IN_FLIGHT, batches.size()); t++) {
+      threads.add(FORWARD_THREADS.submit(() -> {
+        for (int b = next.getAndIncrement(); b < batches.size(); b = next.getAndIncrement()) {
+          predict(batches.get(b), pipeline, metrics);
+        }
+      }));
+    }
+    for (Future<?> thread : threads) await(thread);
   }
 
   private static <T, I, F extends Features, O> void predict(
@@ -165,6 +238,20 @@ public final class LengthBucketBatcher {
       int half = batch.size() / 2;
       predict(batch.subList(0, half), pipeline, metrics);
       predict(batch.subList(half, batch.size()), pipeline, metrics);
+    }
+  }
+
+  private static <V> V await(Future<V> result) {
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the forward passes of a window ran", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error error) throw error;
+      throw new IllegalStateException(e.getCause());
     }
   }
 

@@ -81,7 +81,7 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
 
     /**
      * The graph {@code name} (model, encoder_model, decoder_model_merged ...), loaded once per JVM.
-     * On a GPU its forward passes go through one {@link DeviceWorker}, which merges the tasks' batches.
+     * On a GPU its forward passes go through one device worker, which merges the tasks' batches.
      */
     public ModelSession session(String name) {
       Path graph = bundle.graph(name, spec.dtype());
@@ -89,7 +89,12 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
           engine.name(), device, spec.options());
       return ModelCache.get("session", key, () -> DeviceWorkerMode.fromEnvironment().session(
           engine.open(graph, device, spec.options()), device, graph.getFileName().toString(),
-          DeviceWorker.Settings.defaults()));
+          DeviceWorkerMode.SETTINGS, DeviceWorkerMode.paddingBudgetFromEnvironment()));
+    }
+
+    /** Whether this model's sessions run behind a device worker (see {@link DeviceWorkerMode}). */
+    public boolean deviceWorker() {
+      return DeviceWorkerMode.fromEnvironment().appliesTo(device);
     }
 
     /** Whether the folder has the graph {@code name} in this spec's dtype. */

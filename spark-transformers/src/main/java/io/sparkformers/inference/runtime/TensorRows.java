@@ -5,7 +5,10 @@ import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.List;
 
-/** Stacks tensors along their first axis (the batch) and cuts them apart again. */
+/**
+ * Stacks tensors along their first axis (the batch) and cuts them apart again; pads a sequence on
+ * axis 1 and cuts the padding off again.
+ */
 final class TensorRows {
   private TensorRows() {}
 
@@ -39,6 +42,37 @@ final class TensorRows {
     shape[0] = to - from;
     Object out = Array.newInstance(data.getClass().getComponentType(), (to - from) * rowLength);
     System.arraycopy(data, from * rowLength, out, 0, (to - from) * rowLength);
+    return of(t.type(), out, shape);
+  }
+
+  /** {@code t} with axis 1 grown to {@code length}, the new cells holding its pad value. */
+  static Tensor padAxis1(Tensor t, int length) {
+    long[] shape = t.shape();
+    int from = t.dim(1);
+    if (from == length) return t;
+    int inner = from == 0 ? 0 : t.size() / t.dim(0) / from;
+    long[] data = t.longs();
+    long[] out = new long[t.dim(0) * length * inner];
+    Arrays.fill(out, t.padValue());
+    for (int r = 0; r < t.dim(0); r++) {
+      System.arraycopy(data, r * from * inner, out, r * length * inner, from * inner);
+    }
+    shape[1] = length;
+    return Tensor.longs(out, shape).paddedWith(t.padValue());
+  }
+
+  /** The first {@code length} positions of axis 1 of {@code t}: a padded output cut back to a request's own sequence. */
+  static Tensor cutAxis1(Tensor t, int length) {
+    long[] shape = t.shape();
+    int from = t.dim(1);
+    if (from == length) return t;
+    int inner = from == 0 ? 0 : t.size() / t.dim(0) / from;
+    Object data = data(t);
+    Object out = Array.newInstance(data.getClass().getComponentType(), t.dim(0) * length * inner);
+    for (int r = 0; r < t.dim(0); r++) {
+      System.arraycopy(data, r * from * inner, out, r * length * inner, length * inner);
+    }
+    shape[1] = length;
     return of(t.type(), out, shape);
   }
 

@@ -35,10 +35,18 @@ public final class TokenBatch {
       System.arraycopy(rowTypes, 0, types, start, rowTypes.length);
       java.util.Arrays.fill(mask, start, start + rowIds.length, 1L);
     }
+    Tensor idTensor = Tensor.longs(ids, rows, width);
+    Tensor maskTensor = Tensor.longs(mask, rows, width);
+    Tensor typeTensor = Tensor.longs(types, rows, width);
+    if (!padLeft) { // right padding can grow: a device worker may merge these rows with longer ones
+      idTensor = idTensor.paddedWith(padId);
+      maskTensor = maskTensor.paddedWith(0);
+      typeTensor = typeTensor.paddedWith(0);
+    }
     Map<String, Tensor> inputs = new LinkedHashMap<>();
-    inputs.put("input_ids", Tensor.longs(ids, rows, width));
-    inputs.put("attention_mask", Tensor.longs(mask, rows, width));
-    inputs.put("token_type_ids", Tensor.longs(types, rows, width));
+    inputs.put("input_ids", idTensor);
+    inputs.put("attention_mask", maskTensor);
+    inputs.put("token_type_ids", typeTensor);
     return inputs;
   }
 }

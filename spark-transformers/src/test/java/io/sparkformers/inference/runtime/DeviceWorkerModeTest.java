@@ -15,17 +15,17 @@ import org.junit.jupiter.api.Test;
 
 /** DESIGN section 3: on a GPU the device worker runs the forward passes; on CPU each task does. */
 class DeviceWorkerModeTest {
-  private static final DeviceWorker.Settings SETTINGS = new DeviceWorker.Settings(8, 256, Duration.ofMillis(2));
+  private static final CoalescingWorker.Settings SETTINGS = new CoalescingWorker.Settings(8, 256, Duration.ofMillis(2));
   private final DoublingSession plain = new DoublingSession();
 
   @Test
   void autoKeepsThePlainSessionOnCpu() {
-    assertSame(plain, DeviceWorkerMode.AUTO.session(plain, Device.CPU, "model.onnx", SETTINGS));
+    assertSame(plain, DeviceWorkerMode.AUTO.session(plain, Device.CPU, "model.onnx", SETTINGS, 0));
   }
 
   @Test
   void autoPutsAWorkerBeforeACudaSession() {
-    try (ModelSession session = DeviceWorkerMode.AUTO.session(plain, Device.cuda(0), "model.onnx", SETTINGS)) {
+    try (ModelSession session = DeviceWorkerMode.AUTO.session(plain, Device.cuda(0), "model.onnx", SETTINGS, 0)) {
       assertInstanceOf(DeviceWorkerSession.class, session);
       Map<String, Tensor> out = session.run(Map.of("x", Tensor.floats(new float[] {1, 2}, 1, 2)), "y");
       assertArrayEquals(new float[] {2, 4}, out.get("y").floats());
@@ -34,19 +34,19 @@ class DeviceWorkerModeTest {
 
   @Test
   void offKeepsThePlainSessionOnCuda() {
-    assertSame(plain, DeviceWorkerMode.OFF.session(plain, Device.cuda(1), "model.onnx", SETTINGS));
+    assertSame(plain, DeviceWorkerMode.OFF.session(plain, Device.cuda(1), "model.onnx", SETTINGS, 0));
   }
 
   @Test
   void onPutsAWorkerBeforeACpuSession() {
-    try (ModelSession session = DeviceWorkerMode.ON.session(plain, Device.CPU, "model.onnx", SETTINGS)) {
+    try (ModelSession session = DeviceWorkerMode.ON.session(plain, Device.CPU, "model.onnx", SETTINGS, 0)) {
       assertInstanceOf(DeviceWorkerSession.class, session);
     }
   }
 
   @Test
   void theCallerGetsTheExceptionThePlainSessionWouldThrow() {
-    try (ModelSession session = DeviceWorkerMode.ON.session(plain, Device.CPU, "model.onnx", SETTINGS)) {
+    try (ModelSession session = DeviceWorkerMode.ON.session(plain, Device.CPU, "model.onnx", SETTINGS, 0)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> session.run(Map.of()));
       assertEquals("missing input x", e.getMessage());
     }

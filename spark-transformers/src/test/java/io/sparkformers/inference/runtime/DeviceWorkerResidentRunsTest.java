@@ -15,7 +15,7 @@ class DeviceWorkerResidentRunsTest {
   void theDeviceWorkerSessionPassesTheEnginesResidentRunsThrough() {
     ModelSession plain = OnnxRuntimeEngine.INSTANCE.open(
         Fixtures.model("text-generation-gpt2").resolve("onnx/decoder_model_merged.onnx"), Device.CPU, EngineOptions.defaults(1));
-    try (ModelSession worker = new DeviceWorkerSession(plain, DeviceWorker.start(plain, "test", DeviceWorker.Settings.defaults()))) {
+    try (ModelSession worker = DeviceWorkerSession.start(plain, "test", DeviceWorkerMode.SETTINGS, 0)) {
       assertSame(plain.residentRuns().orElseThrow(), worker.residentRuns().orElseThrow());
     }
   }

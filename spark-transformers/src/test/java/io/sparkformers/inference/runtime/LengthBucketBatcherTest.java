@@ -13,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +27,8 @@ class LengthBucketBatcherTest {
   }
 
   /** Echoes each input's length; records every batch; fails any batch holding the poison length. */
-  private static final class EchoPipeline extends TaskPipeline<Integer, Len, Integer> {
-    final List<List<Integer>> batches = new ArrayList<>();
+  private static class EchoPipeline extends TaskPipeline<Integer, Len, Integer> {
+    final List<List<Integer>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     final int poison;
 
     EchoPipeline(int poison) {
@@ -122,6 +124,39 @@ class LengthBucketBatcherTest {
         assertEquals(o.item(), o.output());
       }
     }
+  }
+
+  @Test
+  void overlappingPredictsAWindowWhileTheNextIsPreprocessedAndKeepsArrivalOrder() {
+    // window 0's forward passes wait until window 1's pre-processing has begun: only overlap finishes
+    CountDownLatch nextWindowRead = new CountDownLatch(1);
+    EchoPipeline p = new EchoPipeline(-1) {
+      @Override
+      public Len preprocess(Integer input) {
+        if (input >= 16) nextWindowRead.countDown();
+        return super.preprocess(input);
+      }
+
+      @Override
+      public List<Integer> predict(List<Len> batch) {
+        try {
+          if (batch.get(0).n() < 16 && !nextWindowRead.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("window 1 was not pre-processed during window 0's forward passes");
+          }
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return super.predict(batch);
+      }
+    };
+    List<Integer> items = IntStream.range(0, 48).map(i -> 16 * (i / 16) + 15 - i % 16).boxed().toList(); // 15..0, 31..16, 47..32
+
+    List<Outcome<Integer, Integer>> out = run(items, p,
+        new LengthBucketBatcher.Settings(8, 0, 16, true).overlapping(true), new InferenceMetrics());
+
+    assertEquals(items, out.stream().map(Outcome::item).toList());
+    assertEquals(items, out.stream().map(Outcome::output).toList(), "no row failed; each got its own output");
+    assertEquals(6, p.batches.size(), "3 windows of 2 batches");
   }
 
   @Test

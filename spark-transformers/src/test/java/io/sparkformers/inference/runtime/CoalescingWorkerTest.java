@@ -1,4 +1,4 @@
-package io.sparkformers.udfs;
+package io.sparkformers.inference.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,8 +21,12 @@ import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** Calls from several threads coalesce into batches, and each caller gets its own outcome. */
-class CoalescingBatcherTest {
+/**
+ * Calls from several threads coalesce into batches, and each caller gets its own outcome: the
+ * worker the SQL functions and the device worker share. Requests here are numbers, each of
+ * {@link #rows} rows; the device worker's tensors are in {@link DeviceWorkerTest}.
+ */
+class CoalescingWorkerTest {
   private static final Duration PATIENT = Duration.ofSeconds(30);
 
   /** Doubles each input, taking a while, as a forward pass does, so callers pile up meanwhile. */
@@ -40,7 +44,7 @@ class CoalescingBatcherTest {
     };
     int threads = 8;
     int callsEach = 25;
-    try (var batcher = CoalescingBatcher.start("test-share", new CoalescingBatcher.Settings(4, Duration.ofMillis(5)), recording)) {
+    try (var batcher = CoalescingWorker.start("test-share", settings(4, Duration.ofMillis(5)), rowsOf(recording))) {
       Map<Integer, Integer> outputs = new ConcurrentHashMap<>();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<Future<?>> callers = new ArrayList<>();
@@ -61,7 +65,7 @@ class CoalescingBatcherTest {
       outputs.forEach((input, output) -> assertEquals(2 * input, output, "the output of input " + input));
       assertTrue(sizes.stream().anyMatch(n -> n > 1), "some batch coalesced several callers: " + sizes);
       assertTrue(sizes.stream().allMatch(n -> n <= 4), "no batch over maxBatch: " + sizes);
-      assertEquals(threads * callsEach, batcher.stats().calls());
+      assertEquals(threads * callsEach, batcher.stats().requests());
       assertEquals(sizes.size(), batcher.stats().batches());
     }
   }
@@ -76,7 +80,7 @@ class CoalescingBatcherTest {
       return SLOW_DOUBLE.apply(inputs);
     };
     // maxBatch 4 and a long maxWait: the four calls below run as one batch
-    try (var batcher = CoalescingBatcher.start("test-poison", new CoalescingBatcher.Settings(4, PATIENT), poisoned)) {
+    try (var batcher = CoalescingWorker.start("test-poison", settings(4, PATIENT), rowsOf(poisoned))) {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       Map<Integer, Future<Integer>> calls = new java.util.LinkedHashMap<>();
       for (int input : List.of(1, 2, -3, 4)) calls.put(input, pool.submit(() -> batcher.call(input)));
@@ -86,13 +90,13 @@ class CoalescingBatcherTest {
       var failed = assertThrows(ExecutionException.class, () -> calls.get(-3).get());
       assertEquals("bad row -3", failed.getCause().getMessage());
       pool.shutdown();
-      assertEquals(4, batcher.stats().callsRunAlone(), "the failed batch ran again a call at a time");
+      assertEquals(4, batcher.stats().requestsRunAlone(), "the failed batch ran again a call at a time");
     }
   }
 
   @Test
   void aLoneCallWaitsForCompanyNoLongerThanMaxWait() throws Exception {
-    try (var batcher = CoalescingBatcher.start("test-wait", new CoalescingBatcher.Settings(32, Duration.ofMillis(200)), SLOW_DOUBLE)) {
+    try (var batcher = CoalescingWorker.start("test-wait", settings(32, Duration.ofMillis(200)), rowsOf(SLOW_DOUBLE))) {
       long started = System.nanoTime();
       assertEquals(14, batcher.call(7));
       long waitedMs = (System.nanoTime() - started) / 1_000_000;
@@ -103,7 +107,7 @@ class CoalescingBatcherTest {
 
   @Test
   void aFullBatchRunsAtOnceWithoutWaitingOutMaxWait() {
-    try (var batcher = CoalescingBatcher.start("test-full", new CoalescingBatcher.Settings(3, PATIENT), SLOW_DOUBLE)) {
+    try (var batcher = CoalescingWorker.start("test-full", settings(3, PATIENT), rowsOf(SLOW_DOUBLE))) {
       assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         List<Future<Integer>> calls = new ArrayList<>();
@@ -114,13 +118,13 @@ class CoalescingBatcherTest {
         for (int i = 0; i < 3; i++) assertEquals(2 * i, calls.get(i).get());
         pool.shutdown();
       });
-      assertEquals(3, batcher.stats().largestBatch());
+      assertEquals(3, batcher.stats().largestBatchRows());
     }
   }
 
   @Test
   void fewerCallersThanMaxBatchKeepGoing() {
-    try (var batcher = CoalescingBatcher.start("test-few", new CoalescingBatcher.Settings(64, Duration.ofMillis(5)), SLOW_DOUBLE)) {
+    try (var batcher = CoalescingWorker.start("test-few", settings(64, Duration.ofMillis(5)), rowsOf(SLOW_DOUBLE))) {
       assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         List<Future<?>> callers = new ArrayList<>();
@@ -133,13 +137,13 @@ class CoalescingBatcherTest {
         for (Future<?> f : callers) f.get();
         pool.shutdown();
       });
-      assertEquals(150, batcher.stats().calls());
+      assertEquals(150, batcher.stats().requests());
     }
   }
 
   @Test
   void onceEveryJoinedCallerWaitsTheBatchRunsWithoutWaitingOutMaxWait() {
-    try (var batcher = CoalescingBatcher.start("test-joined", new CoalescingBatcher.Settings(64, PATIENT), SLOW_DOUBLE)) {
+    try (var batcher = CoalescingWorker.start("test-joined", settings(64, PATIENT), rowsOf(SLOW_DOUBLE))) {
       assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         List<Future<?>> callers = new ArrayList<>();
@@ -156,7 +160,7 @@ class CoalescingBatcherTest {
         // the one caller left runs alone at once
         assertEquals(2, batcher.call(1));
       });
-      assertEquals(61, batcher.stats().calls());
+      assertEquals(61, batcher.stats().requests());
     }
   }
 
@@ -164,8 +168,7 @@ class CoalescingBatcherTest {
   void aCallerThatGivesUpBlocksNoOneAndItsCallIsDropped() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
-    try (var batcher = CoalescingBatcher.start("test-dead", new CoalescingBatcher.Settings(1, Duration.ZERO),
-        heldWhileRunning(1, release, ran))) {
+    try (var batcher = CoalescingWorker.start("test-dead", settings(1, Duration.ZERO), rowsOf(heldWhileRunning(1, release, ran)))) {
       FutureTask<Integer> first = calling(batcher, 1);
       while (!ran.contains(1)) sleep(1);
       // a task killed while its call waits behind the running batch
@@ -191,10 +194,9 @@ class CoalescingBatcherTest {
   void closeFailsWaitingCallsAndStopsItsDaemonThread() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
-    var batcher = CoalescingBatcher.start("test-close", new CoalescingBatcher.Settings(1, Duration.ZERO),
-        heldWhileRunning(1, release, ran));
+    var batcher = CoalescingWorker.start("test-close", settings(1, Duration.ZERO), rowsOf(heldWhileRunning(1, release, ran)));
     Thread worker = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("sparkformers-batcher test-close")).findFirst().orElseThrow();
+        .filter(t -> t.getName().equals("sparkformers-worker test-close")).findFirst().orElseThrow();
     assertTrue(worker.isDaemon(), "a batcher thread never keeps a JVM alive");
     FutureTask<Integer> running = calling(batcher, 1);
     while (!ran.contains(1)) sleep(1);
@@ -212,6 +214,127 @@ class CoalescingBatcherTest {
     assertThrows(IllegalStateException.class, () -> batcher.call(3));
   }
 
+  @Test
+  void aFullQueueBlocksTheSubmitterUntilTheWorkerDrainsIt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    try (var worker = CoalescingWorker.start("test-queue", new CoalescingWorker.Settings(2, 64, Duration.ZERO),
+        rowsOf(heldWhileRunning(0, release, ran)))) {
+      var first = worker.submit(0);
+      while (!ran.contains(0)) sleep(1);
+      var second = worker.submit(1);
+      var third = worker.submit(2);
+      FutureTask<java.util.concurrent.CompletableFuture<Integer>> fourth = new FutureTask<>(() -> worker.submit(3));
+      Thread submitter = new Thread(fourth);
+      submitter.start();
+      awaitParked(submitter);
+      assertFalse(fourth.isDone(), "two requests wait in a queue of two: the third submitter waits for room");
+      release.countDown();
+
+      assertEquals(6, fourth.get().get());
+      assertEquals(List.of(0, 2, 4), List.of(first.get(), second.get(), third.get()));
+    }
+  }
+
+  @Test
+  void requestsThatDoNotMergeWithTheOldestWaitForALaterBatch() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+    Function<List<Integer>, List<Integer>> recording = inputs -> {
+      batches.add(List.copyOf(inputs));
+      if (inputs.contains(0)) awaitUninterruptibly(release);
+      return SLOW_DOUBLE.apply(inputs);
+    };
+    // odd and even numbers do not merge, as tensors of different shapes
+    CoalescingWorker.Batching<Integer, Integer> byParity = new CoalescingWorker.Batching<>() {
+      @Override
+      public int rows(Integer request) {
+        return 1;
+      }
+
+      @Override
+      public long size(List<Integer> requests) {
+        return requests.stream().map(x -> x % 2).distinct().count() == 1 ? requests.size() : -1;
+      }
+
+      @Override
+      public List<Integer> run(List<Integer> requests) {
+        return recording.apply(requests);
+      }
+    };
+    try (var worker = CoalescingWorker.start("test-parity", settings(64, Duration.ofMillis(50)), byParity)) {
+      var first = worker.submit(0);
+      while (batches.isEmpty()) sleep(1);
+      List<java.util.concurrent.CompletableFuture<Integer>> results = new ArrayList<>();
+      for (int i = 1; i <= 6; i++) results.add(worker.submit(i));
+      release.countDown();
+
+      assertEquals(0, first.get());
+      for (int i = 1; i <= 6; i++) assertEquals(2 * i, results.get(i - 1).get(), "the output of request " + i);
+      assertEquals(List.of(List.of(0), List.of(1, 3, 5), List.of(2, 4, 6)), batches);
+    }
+  }
+
+  @Test
+  void aBatchOutOfDeviceMemoryLowersTheCeilingAndNoLaterMergeGrowsAboveIt() throws Exception {
+    // a round's first request (0, then 100) holds the worker while the round's others queue behind it
+    Map<Integer, CountDownLatch> releases = Map.of(0, new CountDownLatch(1), 100, new CountDownLatch(1));
+    List<Long> attempted = new CopyOnWriteArrayList<>();
+    // each request is 3 rows; the device holds 10 rows, and fails above as ONNX Runtime's CUDA arena does
+    CoalescingWorker.Batching<Integer, Integer> device = new CoalescingWorker.Batching<>() {
+      @Override
+      public int rows(Integer request) {
+        return 3;
+      }
+
+      @Override
+      public long size(List<Integer> requests) {
+        return 3L * requests.size();
+      }
+
+      @Override
+      public List<Integer> run(List<Integer> requests) {
+        attempted.add(size(requests));
+        releases.forEach((held, release) -> {
+          if (requests.contains(held)) awaitUninterruptibly(release);
+        });
+        if (size(requests) > 10) {
+          throw new IllegalStateException("ONNX Runtime run failed: Error code - ORT_RUNTIME_EXCEPTION - message:"
+              + " Non-zero status code returned while running MatMul node. Status Message: BFCArena::AllocateRawInternal"
+              + " Failed to allocate memory for requested buffer of size " + size(requests) * 1_000_000);
+        }
+        return SLOW_DOUBLE.apply(requests);
+      }
+    };
+    try (var worker = CoalescingWorker.start("test-memory", settings(64, Duration.ofMillis(50)), device)) {
+      for (int round = 0; round < 2; round++) {
+        int base = round * 100;
+        var first = worker.submit(base);
+        while (attempted.size() < (round == 0 ? 1 : 8)) sleep(1);
+        List<java.util.concurrent.CompletableFuture<Integer>> results = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) results.add(worker.submit(base + i));
+        releases.get(base).countDown();
+        assertEquals(2 * base, first.get());
+        for (int i = 1; i <= 8; i++) assertEquals(2 * (base + i), results.get(i - 1).get(), "request " + (base + i));
+      }
+      // 24 rows fail: the ceiling halves to 12, which fails too, then to 6 (two requests), which fits
+      assertEquals(List.of(3L, 24L, 12L, 6L, 6L, 6L, 6L), attempted.subList(0, 7));
+      assertEquals(List.of(3L, 6L, 6L, 6L, 6L), attempted.subList(7, attempted.size()),
+          "the second round: the first request alone, then merges of at most 6 rows, none failing");
+      assertEquals(2, worker.stats().memorySplits());
+      assertEquals(6, worker.stats().sizeCeiling());
+    }
+  }
+
+  private static CoalescingWorker.Settings settings(int maxRows, Duration maxWait) {
+    return new CoalescingWorker.Settings(64, maxRows, maxWait);
+  }
+
+  /** Requests of one row each, run by {@code batch}. */
+  private static CoalescingWorker.Batching<Integer, Integer> rowsOf(Function<List<Integer>, List<Integer>> batch) {
+    return CoalescingWorker.Batching.oneRowEach(batch);
+  }
+
   /** SLOW_DOUBLE, except that a batch holding {@code held} runs only once {@code release} opens. */
   private static Function<List<Integer>, List<Integer>> heldWhileRunning(int held, CountDownLatch release,
       List<Integer> ran) {
@@ -223,7 +346,7 @@ class CoalescingBatcherTest {
   }
 
   /** A call on its own thread, returned once that thread waits in the batcher. */
-  private static FutureTask<Integer> calling(CoalescingBatcher<Integer, Integer> batcher, int input) {
+  private static FutureTask<Integer> calling(CoalescingWorker<Integer, Integer> batcher, int input) {
     FutureTask<Integer> call = new FutureTask<>(() -> batcher.call(input));
     Thread t = new Thread(call);
     t.start();

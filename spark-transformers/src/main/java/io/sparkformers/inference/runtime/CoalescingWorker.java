@@ -1,0 +1,376 @@
+package io.sparkformers.inference.runtime;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread that runs the requests of many caller threads in merged batches (DESIGN section 3):
+ * the GPU's device worker (requests are the tasks' tensor batches, see {@link TensorMerge}) and the
+ * SQL functions' executor-wide batcher (requests are single rows).
+ *
+ * <p>The thread takes the oldest request and, for at most {@code maxWait}, the waiting ones that
+ * merge with it (see {@link Batching#size}), up to {@code maxRows} rows, or until every caller that
+ * has {@link #join joined} is waiting: each waits for its own request, so no more can come. Requests
+ * that do not merge with it wait for the next batch. A full queue blocks the submitting thread.
+ *
+ * <p>A merged batch that fails runs again a request at a time, so a bad request fails only its
+ * caller. One that fails for device memory ({@link DeviceMemory#exhausted}) lowers a ceiling on
+ * the batch size, to half the failed size or the largest size that ran if that is more, and runs
+ * again in parts under it; no later merge grows above it, so the worker splits a few times per
+ * model and device (one worker each), not once per batch. A single request over the ceiling still runs, as its caller sent
+ * it (a task splits its own batch when that fails).
+ *
+ * @param <R> one caller's request
+ * @param <O> its output
+ */
+public final class CoalescingWorker<R, O> implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CoalescingWorker.class);
+  private static final long STATS_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  /** What the worker merges and how it runs a merged batch. */
+  public interface Batching<R, O> {
+    /** Rows in one request, counted against maxRows. */
+    int rows(R request);
+
+    /**
+     * The size of these requests run as one batch, in the unit a device's memory grows with (rows
+     * x padded tokens for text); negative when they cannot run as one batch (never for one request).
+     */
+    long size(List<R> requests);
+
+    /** The outputs in the order of the requests; what it throws fails the whole batch. */
+    List<O> run(List<R> requests);
+
+    /** Requests of one row each (the SQL functions' rows), any of which merge, run by {@code batch}. */
+    static <R, O> Batching<R, O> oneRowEach(Function<List<R>, List<O>> batch) {
+      return new Batching<>() {
+        @Override
+        public int rows(R request) {
+          return 1;
+        }
+
+        @Override
+        public long size(List<R> requests) {
+          return requests.size();
+        }
+
+        @Override
+        public List<O> run(List<R> requests) {
+          return batch.apply(requests);
+        }
+      };
+    }
+  }
+
+  /**
+   * @param queueCapacity requests waiting for the thread; a full queue blocks the submitting thread
+   * @param maxRows rows one merged batch may hold
+   * @param maxWait how long the thread, holding a request, waits for more to merge with it
+   */
+  public record Settings(int queueCapacity, int maxRows, Duration maxWait) implements Serializable {
+    public Settings {
+      if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be >= 1, got " + queueCapacity);
+      if (maxRows < 1) throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
+      if (maxWait.isNegative()) throw new IllegalArgumentException("maxWait must be >= 0, got " + maxWait);
+    }
+
+    /**
+     * Four requests per core: a caller waits for its own request and an executor runs at most a task
+     * per core, so the queue fills only when more threads submit.
+     */
+    public static Settings of(int maxRows, Duration maxWait) {
+      return new Settings(4 * Runtime.getRuntime().availableProcessors(), maxRows, maxWait);
+    }
+  }
+
+  /**
+   * Counters since the worker started. {@code requestsRunAlone} counts the reruns of failed merges;
+   * {@code memorySplits} the batches that failed for device memory; {@code sizeCeiling} is the
+   * largest merge the worker builds ({@link Long#MAX_VALUE} until memory ran out).
+   */
+  public record Stats(long batches, long mergedBatches, long requests, long rows, int largestBatchRows,
+      long requestsRunAlone, long memorySplits, long sizeCeiling) {}
+
+  private static final class Request<R, O> {
+    final R input;
+    final int rows;
+    final CompletableFuture<O> result = new CompletableFuture<>();
+
+    Request(R input, int rows) {
+      this.input = input;
+      this.rows = rows;
+    }
+  }
+
+  private final String name;
+  private final Settings settings;
+  private final Batching<R, O> batching;
+  private final BlockingQueue<Request<R, O>> queue;
+  /** Requests taken from the queue that did not merge with the last batch; worker thread only. */
+  private final Deque<Request<R, O>> held = new ArrayDeque<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  /** Threads that have said they will call, until they leave. */
+  private final AtomicInteger callers = new AtomicInteger();
+
+  /** The largest batch size that ran; worker thread only. */
+  private long largestFit;
+  private volatile long sizeCeiling = Long.MAX_VALUE;
+
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong mergedBatches = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong rows = new AtomicLong();
+  private final AtomicInteger largestBatchRows = new AtomicInteger();
+  private final AtomicLong requestsRunAlone = new AtomicLong();
+  private final AtomicLong memorySplits = new AtomicLong();
+  private long statsLoggedAt = System.nanoTime();
+
+  private CoalescingWorker(String name, Settings settings, Batching<R, O> batching) {
+    this.name = name;
+    this.settings = settings;
+    this.batching = batching;
+    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.thread = new Thread(this::serve, "sparkformers-worker " + name);
+    thread.setDaemon(true);
+  }
+
+  /** A running worker; {@code name} labels its thread and logs. */
+  public static <R, O> CoalescingWorker<R, O> start(String name, Settings settings, Batching<R, O> batching) {
+    CoalescingWorker<R, O> worker = new CoalescingWorker<>(name, settings, batching);
+    worker.thread.start();
+    LOG.info("worker for {} started: merges requests up to {} rows, waiting at most {} ms for them;"
+        + " queue of {} requests", name, settings.maxRows(), settings.maxWait().toMillis(), settings.queueCapacity());
+    return worker;
+  }
+
+  /**
+   * Queues a request; blocks while the queue is full.
+   *
+   * @return its output, or the exception of this request alone
+   */
+  public CompletableFuture<O> submit(R input) throws InterruptedException {
+    if (closed) throw closedException();
+    Request<R, O> request = new Request<>(input, batching.rows(input));
+    queue.put(request);
+    // close() may have failed what was queued just before this put
+    if (closed) request.result.completeExceptionally(closedException());
+    return request.result;
+  }
+
+  /**
+   * This request's output, computed in a batch with the requests of other threads.
+   *
+   * @throws RuntimeException what running this request threw (a failed merge reruns each alone)
+   * @throws InterruptedException when this thread is interrupted while waiting; its request is
+   *     dropped if the worker has not started it
+   */
+  public O call(R input) throws InterruptedException {
+    CompletableFuture<O> result = submit(input);
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      result.cancel(false);
+      throw e;
+    } catch (ExecutionException e) {
+      // the exception the caller would have met running it itself
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) throw r;
+      if (cause instanceof Error error) throw error;
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  /**
+   * Counts one more thread that will call until it {@link #leave leaves}. Once every such thread
+   * waits, a batch runs at once rather than after maxWait; requests from threads that never join
+   * still wait at most maxWait for company.
+   */
+  public void join() {
+    callers.incrementAndGet();
+  }
+
+  public void leave() {
+    callers.decrementAndGet();
+  }
+
+  public Stats stats() {
+    return new Stats(batches.get(), mergedBatches.get(), requests.get(), rows.get(), largestBatchRows.get(),
+        requestsRunAlone.get(), memorySplits.get(), sizeCeiling);
+  }
+
+  /** Stops the thread once its current batch is done; requests still waiting fail. */
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("worker for {} stopped: {}", name, stats());
+  }
+
+  private void serve() {
+    try {
+      while (!closed) run(nextBatch());
+    } catch (InterruptedException e) {
+      // close() stops the thread
+    } finally {
+      List<Request<R, O>> waiting = new ArrayList<>(held);
+      queue.drainTo(waiting);
+      waiting.forEach(r -> r.result.completeExceptionally(closedException()));
+    }
+  }
+
+  /** The oldest request and the waiting ones that merge with it, within maxRows and the size ceiling. */
+  private List<Request<R, O>> nextBatch() throws InterruptedException {
+    List<Request<R, O>> batch = new ArrayList<>(List.of(held.isEmpty() ? queue.take() : held.poll()));
+    int merged = batch.get(0).rows;
+    for (Iterator<Request<R, O>> it = held.iterator(); it.hasNext(); ) {
+      Request<R, O> r = it.next();
+      if (fits(batch, merged, r)) {
+        batch.add(r);
+        merged += r.rows;
+        it.remove();
+      }
+    }
+    long deadline = System.nanoTime() + settings.maxWait().toNanos();
+    // held stays within one queue's worth, so requests taken but not run are bounded too
+    while (merged < settings.maxRows() && held.size() < settings.queueCapacity()
+        && !everyCallerWaits(batch.size() + held.size())) {
+      Request<R, O> r;
+      try {
+        r = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // close(): run what was taken, then stop
+        break;
+      }
+      if (r == null) break;
+      if (fits(batch, merged, r)) {
+        batch.add(r);
+        merged += r.rows;
+      } else {
+        held.add(r);
+      }
+    }
+    batch.removeIf(r -> r.result.isDone()); // given up by their callers
+    return batch;
+  }
+
+  private boolean fits(List<Request<R, O>> batch, int merged, Request<R, O> next) {
+    if (merged + next.rows > settings.maxRows()) return false;
+    long size = size(with(batch, next));
+    return size >= 0 && size <= sizeCeiling;
+  }
+
+  /** With no caller joined, who else may call is unknown, so only maxRows and maxWait apply. */
+  private boolean everyCallerWaits(int waiting) {
+    int joined = callers.get();
+    return joined > 0 && waiting >= joined;
+  }
+
+  private void run(List<Request<R, O>> batch) {
+    if (batch.isEmpty()) return;
+    long size = size(batch);
+    List<O> outputs;
+    try {
+      outputs = outputs(batch);
+    } catch (Throwable e) { // the thread carries on; the callers get the exception
+      if (batch.size() == 1) {
+        batch.get(0).result.completeExceptionally(e);
+      } else if (DeviceMemory.exhausted(e)) {
+        splitForMemory(batch, size, e);
+      } else {
+        LOG.warn("worker for {}: a merged batch of {} requests failed, running them one at a time: {}",
+            name, batch.size(), e.toString());
+        requestsRunAlone.addAndGet(batch.size());
+        batch.forEach(r -> run(List.of(r)));
+      }
+      return;
+    }
+    largestFit = Math.max(largestFit, size);
+    for (int i = 0; i < batch.size(); i++) batch.get(i).result.complete(outputs.get(i));
+  }
+
+  /**
+   * Lowers the ceiling to half of {@code size}, or to the largest size that ran if that is more,
+   * then runs the batch again in consecutive parts under it (each part under the ceiling of when it
+   * starts, as a part may lower it again).
+   */
+  private void splitForMemory(List<Request<R, O>> batch, long size, Throwable e) {
+    memorySplits.incrementAndGet();
+    sizeCeiling = Math.min(sizeCeiling, Math.max(largestFit < size ? largestFit : 0, size / 2));
+    LOG.warn("worker for {}: a merged batch of size {} ran out of device memory; merging at most {} from now on: {}",
+        name, size, sizeCeiling, e.toString());
+    int next = 0;
+    while (next < batch.size()) {
+      List<Request<R, O>> part = new ArrayList<>(List.of(batch.get(next++)));
+      while (next < batch.size() && size(with(part, batch.get(next))) <= sizeCeiling) part.add(batch.get(next++));
+      run(part);
+    }
+  }
+
+  private List<O> outputs(List<Request<R, O>> batch) {
+    List<R> inputs = new ArrayList<>(batch.size());
+    for (Request<R, O> r : batch) inputs.add(r.input);
+    List<O> outputs = batching.run(inputs);
+    if (outputs.size() != inputs.size()) {
+      throw new IllegalStateException(name + ": " + outputs.size() + " outputs for " + inputs.size() + " requests");
+    }
+    count(batch);
+    return outputs;
+  }
+
+  private long size(List<Request<R, O>> batch) {
+    List<R> inputs = new ArrayList<>(batch.size());
+    for (Request<R, O> r : batch) inputs.add(r.input);
+    return batching.size(inputs);
+  }
+
+  private static <T> List<T> with(List<T> list, T next) {
+    List<T> out = new ArrayList<>(list.size() + 1);
+    out.addAll(list);
+    out.add(next);
+    return out;
+  }
+
+  /**
+   * Counts a batch. Logs the totals after 1, 2, 4, 8 ... batches, so a short job shows how much it
+   * merged, and at least once a minute while busy, as workers live as long as the JVM.
+   */
+  private void count(List<Request<R, O>> batch) {
+    int batchRows = batch.stream().mapToInt(r -> r.rows).sum();
+    long n = batches.incrementAndGet();
+    if (batch.size() > 1) mergedBatches.incrementAndGet();
+    requests.addAndGet(batch.size());
+    rows.addAndGet(batchRows);
+    largestBatchRows.accumulateAndGet(batchRows, Math::max);
+    long now = System.nanoTime();
+    if (Long.bitCount(n) == 1 || now - statsLoggedAt > STATS_LOG_INTERVAL_NANOS) {
+      statsLoggedAt = now;
+      LOG.info("worker for {}: {}", name, stats());
+    }
+  }
+
+  private IllegalStateException closedException() {
+    return new IllegalStateException("the worker for " + name + " is closed");
+  }
+}

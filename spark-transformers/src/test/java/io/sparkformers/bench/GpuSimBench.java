@@ -1,0 +1,152 @@
+package io.sparkformers.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkformers.ml.FeatureExtractor;
+import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.SimulatedGpu;
+import io.sparkformers.testing.SimulatedGpuEngine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bash jobs/bench.sh gpu-sim}: the FeatureExtractor stage (all-MiniLM-L6-v2's tokenizer and
+ * graph declaration, batch 32, sorted by length) over the text benchmark's skewed sentences, on
+ * local[4]: four task threads pre-processing and feeding one {@link SimulatedGpu}, through the same
+ * Device / ModelCache / device-worker path a CUDA device takes. Prints one JSON line last.
+ *
+ * <p>Each configuration runs in a fresh JVM (the device worker is chosen by the environment, as on
+ * executors, and the session cache lives as long as the JVM): pre-processing alone (a device that
+ * costs nothing, no worker), then a slow and a fast device, each without the worker, with the worker
+ * merging only batches of one length (padding budget 0), and with the worker merging by padding
+ * (the default budget). The devices' costs follow the pre-processing rate just measured: run
+ * unmerged, 32-row batches, the slow device keeps up with half of it, the fast one with twice it;
+ * half of a batch's time is the launch, half its padded tokens. Per configuration: rows/s, device_busy_fraction (time the device computes /
+ * wall time of the run), rows per forward pass (p10, p50, p90, max, mean) and forward passes that
+ * failed for the device's memory (each split by the worker or the task).
+ *
+ * <p>System properties: bench.rows (20000), sim.memoryCells (12288: rows x padded tokens), and the
+ * devices' speeds relative to pre-processing, sim.slow.speed (0.5) and sim.fast.speed (2).
+ */
+public final class GpuSimBench {
+  static final int TASKS = 4;
+  static final int BATCH = 32;
+  /** The launch's share of an unmerged batch's time on the device: what merging can save. */
+  static final double LAUNCH_SHARE = 0.5;
+
+  private GpuSimBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("run")) {
+      System.out.println(new ObjectMapper().writeValueAsString(run(Long.parseLong(args[1]))));
+      return;
+    }
+    if (args.length != 1 || !args[0].equals("gpu-sim")) {
+      throw new IllegalArgumentException("usage: GpuSimBench gpu-sim | GpuSimBench run ROWS");
+    }
+    long rows = Long.getLong("bench.rows", 20_000);
+    long memory = Long.getLong("sim.memoryCells", 12_288);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("task", "feature-extraction");
+    result.put("model", "all-MiniLM-L6-v2 (tokenizer and graph declaration; the simulated device computes)");
+    result.put("rows", rows);
+    result.put("task_threads", TASKS);
+    result.put("batch_size", BATCH);
+    result.put("memory_cells", memory);
+
+    Map<String, Object> alone = child(rows, "off", null, 0, 0, Long.MAX_VALUE);
+    double preprocess = (double) alone.get("rows_per_s");
+    double cellsPerRow = (double) alone.get("padded_cells_per_row");
+    result.put("preprocess_rows_per_s", preprocess);
+    result.put("padded_cells_per_row", cellsPerRow);
+    for (String device : List.of("slow", "fast")) {
+      // the device's speed relative to pre-processing measured just now, so a loaded machine keeps the sides apart
+      double speed = Double.parseDouble(System.getProperty("sim." + device + ".speed", device.equals("slow") ? "0.5" : "2"));
+      double batchNanos = BATCH / (speed * preprocess) * 1e9;
+      long launch = Math.round(LAUNCH_SHARE * batchNanos / 1e3);
+      long cell = Math.round((1 - LAUNCH_SHARE) * batchNanos / (BATCH * cellsPerRow));
+      Map<String, Object> runs = new LinkedHashMap<>();
+      runs.put("speed_vs_preprocess", speed);
+      runs.put("launch_micros", launch);
+      runs.put("cell_nanos", cell);
+      runs.put("worker_off", child(rows, "off", null, launch, cell, memory));
+      runs.put("worker_no_padding", child(rows, "on", "0", launch, cell, memory));
+      Map<String, Object> padded = child(rows, "on", null, launch, cell, memory);
+      runs.put("worker_padding", padded);
+      runs.put("worker_padding_vs_off", Bench.round((double) padded.get("rows_per_s")
+          / (double) ((Map<?, ?>) runs.get("worker_off")).get("rows_per_s")));
+      runs.put("worker_padding_vs_preprocess", Bench.round((double) padded.get("rows_per_s") / preprocess));
+      result.put(device + "_device", runs);
+    }
+    System.out.println(new ObjectMapper().writeValueAsString(result));
+  }
+
+  /** One configuration in a fresh JVM: SPARKFORMERS_DEVICE_WORKER={@code worker}, the padding budget, the device's cost. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> child(long rows, String worker, String padding, long launchMicros, long cellNanos,
+      long memoryCells) throws Exception {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("SPARKFORMERS_DEVICE_WORKER", worker);
+    if (padding != null) env.put("SPARKFORMERS_DEVICE_PADDING", padding);
+    List<String> options = List.of("-Dsim.launchMicros=" + launchMicros, "-Dsim.cellNanos=" + cellNanos,
+        "-Dsim.memoryCells=" + memoryCells);
+    String line = ChildJvm.run(env, options, GpuSimBench.class, "run", Long.toString(rows));
+    Map<String, Object> out = new ObjectMapper().readValue(line, LinkedHashMap.class);
+    Map<String, Object> labelled = new LinkedHashMap<>(env);
+    labelled.putAll(out);
+    return labelled;
+  }
+
+  /** The child's part: the stage over {@code rows} sentences after a warm-up, and what the device did meanwhile. */
+  private static Map<String, Object> run(long rows) {
+    Path model = Fixtures.miniLm();
+    SparkSession spark = SparkSession.builder().master("local[" + TASKS + "]").appName("bench-gpu-sim")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    try {
+      embed(spark, model, 0, 2_000); // Spark, tokenizer, session, JIT
+      SimulatedGpu gpu = SimulatedGpu.device(0);
+      SimulatedGpu.Usage before = gpu.usage();
+      long started = System.nanoTime();
+      embed(spark, model, 0, rows);
+      long wall = System.nanoTime() - started;
+      SimulatedGpu.Usage after = gpu.usage();
+      List<Integer> passes = new ArrayList<>(after.rowsPerForward().subList(before.rowsPerForward().size(),
+          after.rowsPerForward().size()));
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("rows_per_s", Bench.round(rows / (wall / 1e9)));
+      out.put("device_busy_fraction", Bench.round((double) (after.busyNanos() - before.busyNanos()) / wall));
+      out.put("forward_passes", passes.size());
+      passes.sort(null);
+      out.put("rows_per_forward", Map.of("p10", percentile(passes, 0.1), "p50", percentile(passes, 0.5),
+          "p90", percentile(passes, 0.9), "max", passes.isEmpty() ? 0 : passes.get(passes.size() - 1),
+          "mean", Bench.round(passes.stream().mapToInt(Integer::intValue).average().orElse(0))));
+      out.put("padded_cells_per_row", Bench.round((double) (after.cells() - before.cells()) / rows));
+      out.put("out_of_memory_passes", after.outOfMemory() - before.outOfMemory());
+      return out;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static int percentile(List<Integer> sorted, double p) {
+    return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+  }
+
+  /** The stage over sentences [from, to) in {@link #TASKS} partitions, written to the noop sink so every row is computed. */
+  private static void embed(SparkSession spark, Path model, long from, long to) {
+    FeatureExtractor stage = new FeatureExtractor().setModelPath(model.toString())
+        .setInputCol("text").setOutputCol("embedding").setPooling("mean").setNormalize(true)
+        .setBatchSize(BATCH).setEngine(SimulatedGpuEngine.NAME).setDevice("cuda");
+    stage.transform(spark.range(from, to, 1, TASKS)
+            .map((MapFunction<Long, String>) Sentences::sentence, Encoders.STRING()).toDF("text"))
+        .write().format("noop").mode("overwrite").save();
+  }
+}
