@@ -4,6 +4,8 @@ import io.sparkformers.inference.runtime.InferenceMetrics;
 import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.runtime.Outcome;
+import io.sparkformers.platform.HadoopConfBroadcast;
+import io.sparkformers.platform.SparkLine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -154,6 +156,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
+    SparkLine.check();
     Dataset<Row> df = dataset.toDF();
     StructType outSchema = transformSchema(df.schema());
     SparkSession spark = df.sparkSession();
@@ -164,7 +167,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     // session's configuration the same way
     Configuration hadoopConf = spark.sessionState().newHadoopConf();
     validateOnDriver(spec, binding, hadoopConf);
-    Broadcast<SerializableConfiguration> executorConf = SerializableConfiguration.broadcast(spark.sparkContext(), hadoopConf);
+    Broadcast<SerializableConfiguration> executorConf = HadoopConfBroadcast.of(spark.sparkContext(), hadoopConf);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
     LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch(), getSortByLength());
     return df.mapPartitions(

@@ -1,5 +1,7 @@
 package io.sparkformers.udfs;
 
+import io.sparkformers.platform.HadoopConfBroadcast;
+import io.sparkformers.platform.SparkLine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.broadcast.Broadcast;
@@ -36,8 +38,9 @@ public final class Sparkformers {
    * Hadoop configuration as it is now; register again after changing fs.* settings.
    */
   public static Sparkformers register(SparkSession spark) {
+    SparkLine.check();
     Broadcast<SerializableConfiguration> hadoopConf =
-        SerializableConfiguration.broadcast(spark.sparkContext(), spark.sessionState().newHadoopConf());
+        HadoopConfBroadcast.of(spark.sparkContext(), spark.sessionState().newHadoopConf());
     int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     FunctionRegistry registry = spark.sessionState().functionRegistry();
     Map<String, LongAccumulator> failed = new LinkedHashMap<>();
