@@ -23,6 +23,7 @@ final class JobSession implements AutoCloseable {
     scala.Option<SparkSession> running = SparkSession.getActiveSession();
     if (running.isEmpty()) running = SparkSession.getDefaultSession();
     if (running.isDefined()) return new JobSession(running.get(), false);
+    SparkLine.checkJava();
     nettyDefaults();
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (master != null) {

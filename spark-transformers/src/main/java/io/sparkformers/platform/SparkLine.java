@@ -18,6 +18,7 @@ public final class SparkLine {
       "sparkformers builds: Spark 3.5 with Scala 2.12 (artifacts *_2.12, Maven profile spark-3.5);"
           + " Spark 4.0, 4.1, 4.2 with Scala 2.13 (artifacts *_2.13, the default build)";
   private static final SparkLine BUILT = load();
+  private static final int FIRST_JAVA_WITHOUT_GET_SUBJECT = 24;
 
   private final String artifact;
   private final String version;
@@ -41,6 +42,24 @@ public final class SparkLine {
     String problem = BUILT.problem(org.apache.spark.package$.MODULE$.SPARK_VERSION(),
         scala.util.Properties.versionNumberString());
     if (problem != null) throw new IllegalStateException(problem);
+  }
+
+  /**
+   * Fails on a Java that no Spark line of this build can start a session on: their Hadoop client's
+   * UserGroupInformation calls Subject.getSubject, which Java 24 and newer refuse (measured with Spark
+   * 3.5.9, 4.0.1, 4.1.0 and 4.2.0 on Java 25). Called before a session is started, not when one is
+   * running: a running session shows that its Hadoop copes.
+   */
+  public static void checkJava() {
+    String problem = javaProblem(Runtime.version().feature());
+    if (problem != null) throw new IllegalStateException(problem);
+  }
+
+  static String javaProblem(int javaFeature) {
+    if (javaFeature < FIRST_JAVA_WITHOUT_GET_SUBJECT) return null;
+    return "Java " + javaFeature + " cannot start a Spark session: Hadoop's UserGroupInformation, in Spark 3.5"
+        + " to 4.2, calls Subject.getSubject, which Java " + FIRST_JAVA_WITHOUT_GET_SUBJECT + " and newer refuse."
+        + " Run on Java 17 or 21 (Spark 4.0, 4.1, 4.2) or Java 17 (Spark 3.5)";
   }
 
   /** Null when Spark {@code sparkVersion} on Scala {@code scalaVersion} fits this build, else why not. */

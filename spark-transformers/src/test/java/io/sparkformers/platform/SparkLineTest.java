@@ -35,6 +35,15 @@ class SparkLineTest {
     assertTrue(spark35.problem("3.5.9", "2.13.8").contains("built for Spark 3.5 with Scala 2.12"));
   }
 
+  @Test
+  void javaFromTheOneThatRefusesSubjectGetSubjectOnFailsNamingTheJavasThatWork() {
+    assertNull(SparkLine.javaProblem(17));
+    assertNull(SparkLine.javaProblem(21));
+    assertEquals("Java 25 cannot start a Spark session: Hadoop's UserGroupInformation, in Spark 3.5 to 4.2, calls"
+        + " Subject.getSubject, which Java 24 and newer refuse. Run on Java 17 or 21 (Spark 4.0, 4.1, 4.2) or"
+        + " Java 17 (Spark 3.5)", SparkLine.javaProblem(25));
+  }
+
   /** The build's own properties, filtered by Maven for the profile being tested, fit the Spark it tests on. */
   @Test
   void thisBuildFitsTheSparkItIsTestedWith() {
