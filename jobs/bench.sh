@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: bash jobs/bench.sh text|vision|audio [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false]
+# Benchmark: bash jobs/bench.sh text|vision|audio|generation [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false]
 #   Builds the spark-transformers test classes, then runs io.sparkformers.bench.<Task>Bench on the
 #   test class path (the model comes from the langchain4j test dependency). -Donnxruntime.version
 #   picks the ONNX Runtime jar; other -D options go to the benchmark JVM. Logs go to
@@ -10,7 +10,8 @@ case "$task" in
   text) main=TextBench ;;
   vision) main=VisionBench ;;
   audio) main=AudioBench ;;
-  *) echo "usage: bash jobs/bench.sh text|vision|audio [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
+  generation) main=GenerationBench ;;
+  *) echo "usage: bash jobs/bench.sh text|vision|audio|generation [-Dbench.rows=N] [-Donnxruntime.version=X]" >&2
      exit 2 ;;
 esac
 shift
@@ -30,6 +31,17 @@ mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=tes
 # Maven 3.8 prints colour resets even in batch mode: strip escape sequences
 flags=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=spark.module.flags -DforceStdout \
   | sed 's/\x1b\[[0-9;]*m//g')
+
+# The job (text only): its classes compiled against this module's, with picocli, for job_scaling_2_cores
+if [[ $task == text && ! " ${jvm_opts[*]} " =~ " -Dbench.jobRows=0 " ]]; then
+  mkdir -p target/bench-job
+  mvn -B -q -Dstyle.color=never dependency:build-classpath -f ../jobs/pom.xml -DincludeArtifactIds=picocli \
+    -Dmdep.outputFile="$PWD/target/bench-job/picocli.classpath" >&2
+  rm -rf target/bench-job/classes
+  javac -d target/bench-job/classes -cp "target/classes:$(cat target/bench.classpath):$(cat target/bench-job/picocli.classpath)" \
+    $(find ../jobs/src/main/java -name '*.java')
+  jvm_opts+=("-Dbench.job.classpath=$PWD/target/bench-job/classes:$(cat target/bench-job/picocli.classpath)")
+fi
 
 # The peer DJL Spark extension (text only, optional): its jar is not on Maven Central for Scala 2.12,
 # so it is used when a local build is present ($DJL_SPARK_JAR); Spark 3.5 and DJL come from

@@ -11,6 +11,9 @@
 # MAGIC * Input: a table with a string column `text` (a Delta table on Databricks).
 # MAGIC * Output: the same rows, each with its predictions, written to a table.
 # MAGIC * Cluster libraries: the sparkformers jar and the `sparkformers` Python package (see `notebooks/README.md`).
+# MAGIC * Access mode: **dedicated** (single user): the wrappers reach the jar's stages through Py4J, which
+# MAGIC   standard (shared) access mode and serverless do not allow; there, use the SQL functions
+# MAGIC   (`hf_classify`, ...; README, "Install on Databricks").
 
 # COMMAND ----------
 

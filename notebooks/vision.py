@@ -13,6 +13,9 @@
 # MAGIC   struct or a column of paths.
 # MAGIC * Output: one row per file with its predictions, written to a table.
 # MAGIC * Cluster libraries: the sparkformers jar and the `sparkformers` Python package (see `notebooks/README.md`).
+# MAGIC * Access mode: **dedicated** (single user): the wrappers reach the jar's stages through Py4J, which
+# MAGIC   standard (shared) access mode and serverless do not allow; there, use the SQL functions
+# MAGIC   (`hf_classify`, ...; README, "Install on Databricks").
 
 # COMMAND ----------
 

@@ -13,6 +13,9 @@
 // MAGIC   struct or a column of paths.
 // MAGIC * Output: one row per file with its predictions, written to a table.
 // MAGIC * Cluster library: the sparkformers jar (see `notebooks/README.md`).
+// MAGIC * Access mode: **dedicated** (single user): the cells build Spark ML stages from the cluster library's
+// MAGIC   classes, which standard (shared) access mode and serverless do not allow; there, use the SQL
+// MAGIC   functions (`hf_classify`, ...; README, "Install on Databricks").
 
 // COMMAND ----------
 

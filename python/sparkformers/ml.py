@@ -106,6 +106,14 @@ class _StageParams(_Params):
     dtype = Param(Params._dummy(), "dtype",
                   "graph variant: fp32 (model.onnx), q8 (model_quantized.onnx), fp16, int8, uint8, q4, q4f16, bnb4",
                   typeConverter=TypeConverters.toString)
+    ortCpuArena = Param(Params._dummy(), "ortCpuArena",
+                        "ONNX Runtime's CPU arena allocator: faster, but keeps the memory of the largest batch seen for "
+                        "the executor's lifetime; false hands freed memory back (executors shared with other work)",
+                        typeConverter=TypeConverters.toBoolean)
+    ortMemoryPattern = Param(Params._dummy(), "ortMemoryPattern",
+                             "ONNX Runtime's memory pattern optimization: pre-plans allocations per input shape; "
+                             "false saves memory when shapes vary (text batches of different padded lengths)",
+                             typeConverter=TypeConverters.toBoolean)
     handleInvalid = Param(Params._dummy(), "handleInvalid",
                           "what to do with a row that cannot be processed: error (fail the job), "
                           "skip (drop it, counted), keep (null output, reason in errorCol)",
@@ -114,8 +122,8 @@ class _StageParams(_Params):
                      typeConverter=TypeConverters.toString)
 
     _param_defaults = {"outputCol": "prediction", "batchSize": 32, "maxTokensPerBatch": 0, "sortByLength": True,
-                       "device": "auto", "engine": "onnxruntime", "dtype": "fp32", "handleInvalid": "error",
-                       "errorCol": "error"}
+                       "device": "auto", "engine": "onnxruntime", "dtype": "fp32", "ortCpuArena": True,
+                       "ortMemoryPattern": True, "handleInvalid": "error", "errorCol": "error"}
 
 
 class _TextParams(_StageParams):
@@ -172,8 +180,14 @@ class _GenerationParams(_TextParams):
                               typeConverter=TypeConverters.toFloat)
     truncation = Param(Params._dummy(), "truncation", "cut inputs to the tokenizer's model_max_length",
                        typeConverter=TypeConverters.toBoolean)
+    maxNewTokensCol = Param(Params._dummy(), "maxNewTokensCol",
+                            "integer column of each row's max_new_tokens (a null takes maxNewTokens)",
+                            typeConverter=TypeConverters.toString)
+    continuousBatching = Param(Params._dummy(), "continuousBatching",
+                               "expert: a waiting row starts decoding as soon as one ends; false to measure the gain",
+                               typeConverter=TypeConverters.toBoolean)
 
-    _param_defaults = {"seed": 0, "truncation": False}
+    _param_defaults = {"seed": 0, "truncation": False, "continuousBatching": True}
 
 
 class _ImageParams(_StageParams):

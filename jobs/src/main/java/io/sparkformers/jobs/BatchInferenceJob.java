@@ -1,6 +1,7 @@
 package io.sparkformers.jobs;
 
 import io.sparkformers.ml.InferenceStage;
+import io.sparkformers.ml.Parallelism;
 import io.sparkformers.ml.StageOptions;
 import io.sparkformers.ml.Tasks;
 import java.io.IOException;
@@ -65,6 +66,11 @@ public final class BatchInferenceJob {
   @Option(names = "--batch-size", description = "max rows per forward pass (default: the stage's)")
   private Integer batchSize;
 
+  @Option(names = "--partitions",
+      description = "partitions, so parallel tasks, to run the model in (default: the input's, raised to the"
+          + " session's task slots when fewer: a small file is one partition)")
+  private Integer partitions;
+
   @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: auto)")
   private String device;
 
@@ -127,7 +133,10 @@ public final class BatchInferenceJob {
       requirePaths(spark);
       long started = System.nanoTime();
       LOG.info("reading {} as {}", input, inputFormat);
-      Dataset<Row> rows = inputFormat.read(spark, input);
+      Dataset<Row> read = inputFormat.read(spark, input);
+      int readPartitions = read.rdd().getNumPartitions();
+      int used = partitions != null ? partitions : Math.max(readPartitions, Parallelism.taskSlots(spark));
+      Dataset<Row> rows = spread(read, readPartitions, used);
       // the stage's default column (text, image, audio) unless the input has none by that name
       if (!stage.isSet(stage.inputCol())
           && !(stage.isDefined(stage.inputCol()) && List.of(rows.columns()).contains(stage.getInputCol()))) {
@@ -137,8 +146,20 @@ public final class BatchInferenceJob {
       LOG.info("{} with {} on column {}, writing {} to {}", task, model, stage.getInputCol(), outputFormat, output);
       // the one action: the stage's counters are complete once the write returns
       outputFormat.write(predicted.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists), output);
-      return JobSummary.of(task, stage.counters(), System.nanoTime() - started);
+      return JobSummary.of(task, stage.counters(), used, System.nanoTime() - started);
     }
+  }
+
+  /**
+   * The input over {@code wanted} partitions: --partitions, else at least as many as the session runs
+   * tasks, since each partition is one task and Spark reads a file under 128 MB as one partition.
+   * Round-robin, so each partition gets rows of every length and the stage's length-sorted windows
+   * still fill.
+   */
+  private static Dataset<Row> spread(Dataset<Row> rows, int read, int wanted) {
+    if (wanted == read) return rows;
+    LOG.info("repartitioning the input from {} to {} partitions", read, wanted);
+    return rows.repartition(wanted);
   }
 
   /** The task's stage with every argument set: all checked before Spark starts. */
@@ -152,6 +173,7 @@ public final class BatchInferenceJob {
     Map<String, String> params = new LinkedHashMap<>(options);
     params.put("model_path", model);
     if (inputCol != null) params.put("input_col", inputCol);
+    if (partitions != null && partitions < 1) throw JobArgumentException.usage("--partitions must be at least 1");
     if (batchSize != null) params.put("batch_size", batchSize.toString());
     if (device != null) params.put("device", device);
     if (handleInvalid != null) params.put("handle_invalid", handleInvalid);

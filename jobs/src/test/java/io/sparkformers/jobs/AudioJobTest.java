@@ -16,6 +16,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,10 +61,13 @@ class AudioJobTest {
     return Path.of(goldenCase.get("audio").asText()).getFileName().toString();
   }
 
-  @Test
-  void audioClassificationGivesTheLabelsAndScoresOfTransformers() throws IOException {
-    JsonNode cases = read(CLASSIFIER.resolve("golden.json")).get("cases");
-    Map<String, Row> out = run("audio-classification", CLASSIFIER, cases);
+  @ParameterizedTest
+  @ValueSource(strings = {"audio-classification-wav2vec2", "audio-classification-wavlm",
+      "audio-classification-data2vec-audio"})
+  void audioClassificationGivesTheLabelsAndScoresOfTransformers(String fixture) throws IOException {
+    Path model = JobRun.FIXTURES.resolve(fixture);
+    JsonNode cases = read(model.resolve("golden.json")).get("cases");
+    Map<String, Row> out = run("audio-classification", model, cases);
     for (JsonNode c : cases) {
       List<Row> labels = out.get(file(c)).getList(out.get(file(c)).fieldIndex("prediction"));
       JsonNode expected = c.get("pipeline");
@@ -74,10 +79,13 @@ class AudioJobTest {
     }
   }
 
-  @Test
-  void speechRecognitionGivesTheTranscriptsOfTransformers() throws IOException {
-    JsonNode cases = read(CTC.resolve("golden.json")).get("cases");
-    Map<String, Row> out = run("automatic-speech-recognition", CTC, cases);
+  @ParameterizedTest
+  @ValueSource(strings = {"automatic-speech-recognition-wav2vec2", "automatic-speech-recognition-wavlm",
+      "automatic-speech-recognition-data2vec-audio"})
+  void speechRecognitionGivesTheTranscriptsOfTransformers(String fixture) throws IOException {
+    Path model = JobRun.FIXTURES.resolve(fixture);
+    JsonNode cases = read(model.resolve("golden.json")).get("cases");
+    Map<String, Row> out = run("automatic-speech-recognition", model, cases);
     for (JsonNode c : cases) {
       Row transcription = out.get(file(c)).getStruct(out.get(file(c)).fieldIndex("prediction"));
       assertEquals(c.at("/pipeline/text").asText(), transcription.getString(0), file(c));

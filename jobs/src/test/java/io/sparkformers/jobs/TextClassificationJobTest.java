@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The job reproduces transformers' text-classification pipeline on the tiny BERT fixture. */
@@ -33,8 +35,12 @@ class TextClassificationJobTest {
   }
 
   private List<Row> classify(String... options) throws Exception {
+    return classify(JobRun.TEXT_CLASSIFIER, options);
+  }
+
+  private List<Row> classify(Path model, String... options) throws Exception {
     String output = dir.resolve("out").toString();
-    String[] base = {"--task", "text-classification", "--model", JobRun.TEXT_CLASSIFIER.toString(),
+    String[] base = {"--task", "text-classification", "--model", model.toString(),
         "--input", input(), "--input-format", "jsonl", "--output", output};
     JobRun run = JobRun.of(Stream.concat(Arrays.stream(base), Arrays.stream(options)).toArray(String[]::new));
     assertEquals(0, run.exitCode(), run.err());
@@ -42,10 +48,12 @@ class TextClassificationJobTest {
     return JobRun.spark().read().parquet(output).orderBy("id").collectAsList();
   }
 
-  @Test
-  void topKNullGivesEveryLabelAndScoreOfTransformers() throws Exception {
-    List<Row> rows = classify("--option", "top_k=null");
-    JsonNode expected = golden.get("pipeline").get("top_k=None");
+  @ParameterizedTest
+  @ValueSource(strings = {"text-classification-bert", "text-classification-electra"})
+  void topKNullGivesEveryLabelAndScoreOfTransformers(String fixture) throws Exception {
+    Path model = JobRun.FIXTURES.resolve(fixture);
+    List<Row> rows = classify(model, "--option", "top_k=null");
+    JsonNode expected = JobRun.json(model.resolve("golden.json")).get("pipeline").get("top_k=None");
     assertEquals(expected.size(), rows.size());
     for (int i = 0; i < rows.size(); i++) assertLabels(expected.get(i), rows.get(i));
   }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,7 +60,10 @@ class VisionJobGoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"image-classification-vit", "image-classification-convnext"})
+  @ValueSource(strings = {"image-classification-vit", "image-classification-convnext",
+      "image-classification-deit", "image-classification-beit", "image-classification-data2vec-vision",
+      "image-classification-swin", "image-classification-mobilevit", "image-classification-mobilenet-v2",
+      "image-classification-levit", "image-classification-dinov2", "image-classification-poolformer"})
   void imageClassificationMatchesThePipeline(String fixture) {
     Map<String, Row> top5 = predict("image-classification", fixture);
     Map<String, Row> top2 = predict("image-classification", fixture, "--option", "top_k=2");
@@ -71,18 +73,19 @@ class VisionJobGoldenTest {
     }
   }
 
-  @Test
-  void objectDetectionMatchesThePipeline() {
-    String fixture = "object-detection-detr";
+  @ParameterizedTest
+  @ValueSource(strings = {"object-detection-detr", "object-detection-yolos", "object-detection-conditional-detr",
+      "object-detection-deformable-detr"})
+  void objectDetectionMatchesThePipeline(String fixture) {
     Map<String, Row> out = predict("object-detection", fixture, "--option", "threshold=0");
     for (JsonNode c : cases(fixture)) {
       assertDetections(c.get("pipeline_threshold0"), out.get(imageName(c)).getList(2), imageName(c));
     }
   }
 
-  @Test
-  void segformerSemanticMasksMatchThePipeline() {
-    String fixture = "image-segmentation-segformer";
+  @ParameterizedTest
+  @ValueSource(strings = {"image-segmentation-segformer", "image-segmentation-mobilevit"})
+  void semanticMasksMatchThePipeline(String fixture) {
     Map<String, Row> out = predict("image-segmentation", fixture);
     for (JsonNode c : cases(fixture)) {
       assertSegments(c.get("pipeline_semantic"), c.get("segmentation_map"), null, labels(fixture),
@@ -90,10 +93,10 @@ class VisionJobGoldenTest {
     }
   }
 
-  /** The fixture graph takes 64x64 only; its processor resizes every image to that, as in the stage test. */
-  @Test
-  void mask2formerSemanticAndPanopticMatchThePipeline() {
-    String fixture = "image-segmentation-mask2former";
+  /** The fixture graphs take 64x64 only; their processors resize every image to that, as in the stage test. */
+  @ParameterizedTest
+  @ValueSource(strings = {"image-segmentation-mask2former", "image-segmentation-maskformer"})
+  void maskQueriesSemanticAndPanopticMatchThePipeline(String fixture) {
     Map<String, Row> semantic = predict("image-segmentation", fixture, "--option", "subtask=semantic");
     // the settings the golden was recorded with: the random model scores no segment at the defaults
     Map<String, Row> panoptic = predict("image-segmentation", fixture, "--option", "threshold=0",
@@ -107,9 +110,9 @@ class VisionJobGoldenTest {
     }
   }
 
-  @Test
-  void depthMatchesThePipeline() {
-    String fixture = "depth-estimation-glpn";
+  @ParameterizedTest
+  @ValueSource(strings = {"depth-estimation-glpn", "depth-estimation-dpt", "depth-estimation-depth-anything"})
+  void depthMatchesThePipeline(String fixture) {
     Map<String, Row> out = predict("depth-estimation", fixture);
     for (JsonNode c : cases(fixture)) {
       assertDepth(c, out.get(imageName(c)).getStruct(2), imageName(c));

@@ -1,5 +1,7 @@
 package io.sparkformers.ml;
 
+import io.sparkformers.inference.task.generation.GenerationPipeline;
+import io.sparkformers.inference.task.generation.Prompt;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +13,17 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A stage that generates text from a text column. transformers' generate() arguments are Params
  * under their names in camelCase; one left unset keeps the model's own setting
  * (generation_config.json, then the task's task_specific_params), as an argument not passed to
  * generate does. The output is struct&lt;field:string&gt; with the field of the pipeline's record.
+ * Rows are batched continuously: batchSize rows decode at once, a waiting row starting as soon as
+ * one ends; maxTokensPerBatch bounds their KV cache (rows x the longest they may reach).
  */
-public abstract class GenerationStage<S extends GenerationStage<S>> extends TextStage<S, String, String> {
+public abstract class GenerationStage<S extends GenerationStage<S>> extends TextStage<S, Prompt, String> {
   /** Each generate() argument by its transformers name. */
   private final Map<String, Param<?>> generateArguments = new LinkedHashMap<>();
 
@@ -54,6 +59,11 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
       ParamValidators.gt(0)));
   private final IntParam seed = new IntParam(this, "seed",
       "sampling: with the row's input it picks the row's random stream, so output repeats for a seed");
+  private final Param<String> maxNewTokensCol = new Param<>(this, "maxNewTokensCol",
+      "integer column of each row's max_new_tokens (a null takes maxNewTokens); unset: every row takes maxNewTokens");
+  private final BooleanParam continuousBatching = new BooleanParam(this, "continuousBatching",
+      "expert: a waiting row starts decoding as soon as one ends; false starts a batch only when the last"
+          + " one has ended (to measure what continuous batching gains); the output is the same");
   private final BooleanParam truncation = new BooleanParam(this, "truncation",
       "cut inputs to the tokenizer's model_max_length; false (transformers' default): an input longer than"
           + " the model's positions is an invalid row");
@@ -62,6 +72,7 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
     super(uid);
     setDefault(seed, 0);
     setDefault(truncation, false);
+    setDefault(continuousBatching, true);
   }
 
   private <P extends Param<?>> P argument(String name, P param) {
@@ -84,6 +95,20 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
 
   protected boolean truncates() {
     return (Boolean) $(truncation);
+  }
+
+  /** Rows decoding at once and their cache budget, from batchSize and maxTokensPerBatch. */
+  protected GenerationPipeline.Batching batching() {
+    return new GenerationPipeline.Batching(getBatchSize(), getMaxTokensPerBatch(), (Boolean) $(continuousBatching));
+  }
+
+  protected PromptColumns prompts(StructType schema) {
+    return new PromptColumns(schema, getInputCol(), isDefined(maxNewTokensCol) ? $(maxNewTokensCol) : null);
+  }
+
+  @Override
+  protected void checkInputSchema(StructType schema) {
+    PromptColumns.check(schema, getInputCol(), isDefined(maxNewTokensCol) ? $(maxNewTokensCol) : null);
   }
 
   @Override
@@ -111,6 +136,8 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
   public DoubleParam repetitionPenalty() { return repetitionPenalty; }
   public IntParam seed() { return seed; }
   public BooleanParam truncation() { return truncation; }
+  public Param<String> maxNewTokensCol() { return maxNewTokensCol; }
+  public BooleanParam continuousBatching() { return continuousBatching; }
 
   public S setMaxNewTokens(int v) { set(maxNewTokens, v); return self(); }
   public S setMaxLength(int v) { set(maxLength, v); return self(); }
@@ -127,4 +154,6 @@ public abstract class GenerationStage<S extends GenerationStage<S>> extends Text
   public S setRepetitionPenalty(double v) { set(repetitionPenalty, v); return self(); }
   public S setSeed(int v) { set(seed, v); return self(); }
   public S setTruncation(boolean v) { set(truncation, v); return self(); }
+  public S setMaxNewTokensCol(String v) { set(maxNewTokensCol, v); return self(); }
+  public S setContinuousBatching(boolean v) { set(continuousBatching, v); return self(); }
 }

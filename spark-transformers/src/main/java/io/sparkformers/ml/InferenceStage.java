@@ -1,5 +1,6 @@
 package io.sparkformers.ml;
 
+import io.sparkformers.inference.engine.EngineOptions;
 import io.sparkformers.inference.runtime.InferenceMetrics;
 import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelSpec;
@@ -56,6 +57,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   private final Param<String> device;
   private final Param<String> engine;
   private final Param<String> dtype;
+  private final BooleanParam ortCpuArena;
+  private final BooleanParam ortMemoryPattern;
   private final Param<String> handleInvalid;
   private final Param<String> errorCol;
   private transient StageCounters counters;
@@ -80,6 +83,12 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     dtype = new Param<>(this, "dtype",
         "graph variant: fp32 (model.onnx), q8 (model_quantized.onnx), fp16, int8, uint8, q4, q4f16, bnb4",
         ParamValidators.inArray(new String[] {"fp32", "q8", "quantized", "fp16", "int8", "uint8", "q4", "q4f16", "bnb4"}));
+    ortCpuArena = new BooleanParam(this, "ortCpuArena",
+        "ONNX Runtime's CPU arena allocator: faster, but keeps the memory of the largest batch seen for the"
+            + " executor's lifetime; false hands freed memory back (executors shared with other work)");
+    ortMemoryPattern = new BooleanParam(this, "ortMemoryPattern",
+        "ONNX Runtime's memory pattern optimization: pre-plans allocations per input shape; false saves"
+            + " memory when shapes vary (text batches of different padded lengths)");
     handleInvalid = new Param<>(this, "handleInvalid",
         "what to do with a row that cannot be processed: error (fail the job), skip (drop it, counted),"
             + " keep (null output, reason in errorCol)",
@@ -92,6 +101,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     setDefault(device, "auto");
     setDefault(engine, "onnxruntime");
     setDefault(dtype, "fp32");
+    setDefault(ortCpuArena, true);
+    setDefault(ortMemoryPattern, true);
     setDefault(handleInvalid, "error");
     setDefault(errorCol, "error");
   }
@@ -111,6 +122,12 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public final TaskBinding<I, O> taskBinding(StructType inputSchema) {
     checkInputSchema(inputSchema);
     return binding(inputSchema);
+  }
+
+  /** The model at {@code uri} with this stage's dtype, engine, device and engine options. */
+  public final ModelSpec modelSpec(String uri, int taskCpus) {
+    return new ModelSpec(uri, getDtype(), getEngine(), getDevice(),
+        new EngineOptions(taskCpus, getOrtCpuArena(), getOrtMemoryPattern()));
   }
 
   /** The type of the column {@link #transform} adds. */
@@ -152,7 +169,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   /**
    * Lazy: validates the model folder on the driver, then maps partitions; no action runs here.
    * Executors fetch a remote model with the session's Hadoop configuration as it is now, so
-   * spark.hadoop.* and runtime fs.* settings (credentials, file system classes) reach them.
+   * spark.hadoop.* and runtime fs.* settings (credentials, file system classes) reach them; a local
+   * folder on a cluster is shipped to them from the driver ({@link ModelLocation}).
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
@@ -161,17 +179,19 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     StructType outSchema = transformSchema(df.schema());
     SparkSession spark = df.sparkSession();
     int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    ModelSpec spec = new ModelSpec(getModelPath(), getDtype(), getEngine(), getDevice(), taskCpus);
+    ModelSpec spec = modelSpec(getModelPath(), taskCpus);
     TaskBinding<I, O> binding = binding(df.schema());
     // an executor's own new Configuration() would see only its core-site.xml; file sources ship the
     // session's configuration the same way
     Configuration hadoopConf = spark.sessionState().newHadoopConf();
     validateOnDriver(spec, binding, hadoopConf);
+    warnOfIdleSlots(df, spark);
+    ModelLocation location = ModelLocation.of(spark, spec.uri());
     Broadcast<SerializableConfiguration> executorConf = HadoopConfBroadcast.of(spark.sparkContext(), hadoopConf);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
     LengthBucketBatcher.Settings batching = LengthBucketBatcher.Settings.of(getBatchSize(), getMaxTokensPerBatch(), getSortByLength());
     return df.mapPartitions(
-        new PartitionInference<>(binding, spec, executorConf, batching, getHandleInvalid(), counters,
+        new PartitionInference<>(binding, spec, location, executorConf, batching, getHandleInvalid(), counters,
             getClass().getSimpleName()),
         Encoders.row(outSchema));
   }
@@ -181,8 +201,19 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
    * fails here with its reason rather than in a task. In local mode the executor reuses this load.
    */
   private void validateOnDriver(ModelSpec spec, TaskBinding<I, O> binding, Configuration hadoopConf) {
-    binding.pipeline(new ModelSpec(spec.uri(), spec.dtype(), spec.engine(), "cpu", spec.threads())
-        .open(hadoopConf, List.of()));
+    binding.pipeline(spec.onCpu().open(hadoopConf, List.of()));
+  }
+
+  /** Once per transform: a task per partition, so fewer partitions than task slots leave cores idle. */
+  private void warnOfIdleSlots(Dataset<Row> df, SparkSession spark) {
+    int slots = Parallelism.taskSlots(spark);
+    Parallelism.partitions(df).ifPresent(partitions -> {
+      if (partitions < slots) {
+        LOG.warn("{}: the input has {} partition(s) but the session runs {} tasks at once; inference runs one"
+            + " task per partition, so {} task slot(s) stay idle: repartition the input (df.repartition({}))"
+            + " before the stage", getClass().getSimpleName(), partitions, slots, slots - partitions, slots);
+      }
+    });
   }
 
   /** Row counts of the last {@link #transform}, filled as its output is computed. */
@@ -210,16 +241,19 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   private static final class PartitionInference<I, O> implements MapPartitionsFunction<Row, Row> {
     private final TaskBinding<I, O> binding;
     private final ModelSpec spec;
+    private final ModelLocation location;
     private final Broadcast<SerializableConfiguration> hadoopConf;
     private final LengthBucketBatcher.Settings batching;
     private final String handleInvalid;
     private final StageCounters counters;
     private final String stage;
 
-    PartitionInference(TaskBinding<I, O> binding, ModelSpec spec, Broadcast<SerializableConfiguration> hadoopConf,
-        LengthBucketBatcher.Settings batching, String handleInvalid, StageCounters counters, String stage) {
+    PartitionInference(TaskBinding<I, O> binding, ModelSpec spec, ModelLocation location,
+        Broadcast<SerializableConfiguration> hadoopConf, LengthBucketBatcher.Settings batching, String handleInvalid,
+        StageCounters counters, String stage) {
       this.binding = binding;
       this.spec = spec;
+      this.location = location;
       this.hadoopConf = hadoopConf;
       this.batching = batching;
       this.handleInvalid = handleInvalid;
@@ -230,7 +264,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       TaskContext task = TaskContext.get();
-      ModelSpec.Model model = spec.open(hadoopConf.value().value(), TaskGpus.of(task));
+      ModelSpec.Model model = spec.at(location.onThisJvm()).open(hadoopConf.value().value(), TaskGpus.of(task));
       InferenceMetrics metrics = new InferenceMetrics();
       long started = System.nanoTime();
       if (task != null) {
@@ -330,6 +364,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public Param<String> device() { return device; }
   public Param<String> engine() { return engine; }
   public Param<String> dtype() { return dtype; }
+  public BooleanParam ortCpuArena() { return ortCpuArena; }
+  public BooleanParam ortMemoryPattern() { return ortMemoryPattern; }
   public Param<String> handleInvalid() { return handleInvalid; }
   public Param<String> errorCol() { return errorCol; }
 
@@ -342,6 +378,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public String getDevice() { return $(device); }
   public String getEngine() { return $(engine); }
   public String getDtype() { return $(dtype); }
+  public boolean getOrtCpuArena() { return (Boolean) $(ortCpuArena); }
+  public boolean getOrtMemoryPattern() { return (Boolean) $(ortMemoryPattern); }
   public String getHandleInvalid() { return $(handleInvalid); }
   public String getErrorCol() { return $(errorCol); }
 
@@ -359,6 +397,8 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
   public S setDevice(String v) { set(device, v); return self(); }
   public S setEngine(String v) { set(engine, v); return self(); }
   public S setDtype(String v) { set(dtype, v); return self(); }
+  public S setOrtCpuArena(boolean v) { set(ortCpuArena, v); return self(); }
+  public S setOrtMemoryPattern(boolean v) { set(ortMemoryPattern, v); return self(); }
   public S setHandleInvalid(String v) { set(handleInvalid, v); return self(); }
   public S setErrorCol(String v) { set(errorCol, v); return self(); }
 

@@ -14,6 +14,14 @@ public final class NullableIntParam extends Param<Integer> {
     super(parent, name, doc, (Integer v) -> v != null && v >= NONE);
   }
 
+  /**
+   * Spark Connect ML sets a Param from a client's value only when it knows the Param's class; not an
+   * override where Spark's Param has no such member (before 4.0), so the class builds for every line.
+   */
+  public Class<Integer> dataClass() {
+    return int.class; // as IntParam's: Connect turns the client's number into an int for it
+  }
+
   @Override
   public Integer jsonDecode(String json) {
     String s = json.trim();

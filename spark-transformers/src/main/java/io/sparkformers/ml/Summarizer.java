@@ -2,6 +2,7 @@ package io.sparkformers.ml;
 
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.task.TaskPipeline;
+import io.sparkformers.inference.task.generation.Prompt;
 import io.sparkformers.inference.task.generation.Text2TextGenerationPipeline;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
@@ -30,24 +31,24 @@ public class Summarizer extends GenerationStage<Summarizer> {
   }
 
   @Override
-  protected TaskBinding<String, String> binding(StructType schema) {
+  protected TaskBinding<Prompt, String> binding(StructType schema) {
     var settings = new Text2TextGenerationPipeline.Settings("summarization", null, null, null,
-        generateArguments(), truncates(), inputCharLimit());
-    return new Text2TextBinding(settings, new TextColumns.Reader(schema, getInputCol()));
+        generateArguments(), truncates(), inputCharLimit(), batching());
+    return new Text2TextBinding(settings, prompts(schema));
   }
 
   /** Shared with {@link Translator}: the same pipeline, another task. */
-  record Text2TextBinding(Text2TextGenerationPipeline.Settings settings, TextColumns.Reader text)
-      implements TaskBinding<String, String> {
+  record Text2TextBinding(Text2TextGenerationPipeline.Settings settings, PromptColumns prompts)
+      implements TaskBinding<Prompt, String> {
 
     @Override
-    public TaskPipeline<String, ?, String> pipeline(ModelSpec.Model model) {
+    public TaskPipeline<Prompt, ?, String> pipeline(ModelSpec.Model model) {
       return new Text2TextGenerationPipeline(model, settings);
     }
 
     @Override
-    public String input(Row row) {
-      return text.read(row);
+    public Prompt input(Row row) {
+      return prompts.read(row);
     }
 
     @Override

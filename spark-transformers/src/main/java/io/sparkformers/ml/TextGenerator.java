@@ -2,6 +2,7 @@ package io.sparkformers.ml;
 
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.task.TaskPipeline;
+import io.sparkformers.inference.task.generation.Prompt;
 import io.sparkformers.inference.task.generation.TextGenerationPipeline;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -39,23 +40,23 @@ public class TextGenerator extends GenerationStage<TextGenerator> {
   }
 
   @Override
-  protected TaskBinding<String, String> binding(StructType schema) {
+  protected TaskBinding<Prompt, String> binding(StructType schema) {
     var settings = new TextGenerationPipeline.Settings(generateArguments(), (Boolean) $(returnFullText),
-        truncates(), inputCharLimit());
-    return new Binding(settings, new TextColumns.Reader(schema, getInputCol()));
+        truncates(), inputCharLimit(), batching());
+    return new Binding(settings, prompts(schema));
   }
 
-  private record Binding(TextGenerationPipeline.Settings settings, TextColumns.Reader text)
-      implements TaskBinding<String, String> {
+  private record Binding(TextGenerationPipeline.Settings settings, PromptColumns prompts)
+      implements TaskBinding<Prompt, String> {
 
     @Override
-    public TaskPipeline<String, ?, String> pipeline(ModelSpec.Model model) {
+    public TaskPipeline<Prompt, ?, String> pipeline(ModelSpec.Model model) {
       return new TextGenerationPipeline(model, settings);
     }
 
     @Override
-    public String input(Row row) {
-      return text.read(row);
+    public Prompt input(Row row) {
+      return prompts.read(row);
     }
 
     @Override

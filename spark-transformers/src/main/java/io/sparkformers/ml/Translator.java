@@ -1,5 +1,6 @@
 package io.sparkformers.ml;
 
+import io.sparkformers.inference.task.generation.Prompt;
 import io.sparkformers.inference.task.generation.Text2TextGenerationPipeline;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -48,10 +49,10 @@ public class Translator extends GenerationStage<Translator> {
   }
 
   @Override
-  protected TaskBinding<String, String> binding(StructType schema) {
+  protected TaskBinding<Prompt, String> binding(StructType schema) {
     var settings = new Text2TextGenerationPipeline.Settings("translation", orNull(srcLang), orNull(tgtLang),
-        orNull(prefix), generateArguments(), truncates(), inputCharLimit());
-    return new Summarizer.Text2TextBinding(settings, new TextColumns.Reader(schema, getInputCol()));
+        orNull(prefix), generateArguments(), truncates(), inputCharLimit(), batching());
+    return new Summarizer.Text2TextBinding(settings, prompts(schema));
   }
 
   public static MLReader<Translator> read() {

@@ -6,17 +6,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs a main class in a fresh JVM with this JVM's flags and class path; returns its last stdout line. */
+/** Runs a main class in a fresh JVM with this JVM's flags (and class path); returns its last stdout line. */
 final class ChildJvm {
   private ChildJvm() {}
 
   static String run(Class<?> main, String... args) throws Exception {
+    return run(System.getProperty("java.class.path"), main.getName(), args);
+  }
+
+  static String run(String classPath, String main, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(main.getName());
+    command.add(classPath);
+    command.add(main);
     command.addAll(List.of(args));
     Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

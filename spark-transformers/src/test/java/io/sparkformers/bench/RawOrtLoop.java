@@ -25,18 +25,23 @@ import java.util.concurrent.Future;
  * classes: the same tokenizer settings, the same rows split in the same halves as Spark's two
  * partitions, the same length-sorted windows and batches, mean pooling and L2 normalization, one
  * thread per half sharing one session with intra-op threads 1. Its rows/s is what the stage should
- * reach.
+ * reach; its {@link #embeddings} are what the stage should output.
  */
-final class RawOrtLoop implements AutoCloseable {
+public final class RawOrtLoop implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession session;
   private final String output;
   private final HuggingFaceTokenizer tokenizer;
 
   RawOrtLoop(Path modelDir, int maxLength) throws OrtException, IOException {
+    this(modelDir, "model.onnx", maxLength);
+  }
+
+  /** Over the graph {@code graphFile} of the folder (model_quantized.onnx: the int8 one). */
+  public RawOrtLoop(Path modelDir, String graphFile, int maxLength) throws OrtException, IOException {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
-      session = env.createSession(modelDir.resolve("model.onnx").toString(), options);
+      session = env.createSession(modelDir.resolve(graphFile).toString(), options);
     }
     // only the output the stage reads, as FeatureExtractionPipeline requests it
     output = session.getOutputNames().contains("last_hidden_state")
@@ -84,7 +89,37 @@ final class RawOrtLoop implements AutoCloseable {
     return checksum;
   }
 
+  /**
+   * Mean-pooled, L2-normalized embeddings of {@code sentences}, in their order, run as the stage runs
+   * one partition of them: sorted by length (a stable sort, one window), cut into batches of
+   * {@code batchSize}, each padded to its longest row. The batches matter for an int8 graph: its
+   * activations are quantized with one scale per tensor, so a row's embedding depends on its batch.
+   */
+  public float[][] embeddings(List<String> sentences, int batchSize) throws OrtException {
+    List<Integer> order = new ArrayList<>();
+    List<Encoding> encodings = new ArrayList<>();
+    for (int i = 0; i < sentences.size(); i++) {
+      order.add(i);
+      encodings.add(tokenizer.encode(sentences.get(i)));
+    }
+    order.sort(Comparator.comparingInt(i -> encodings.get(i).getIds().length));
+    float[][] out = new float[sentences.size()][];
+    for (int b = 0; b < order.size(); b += batchSize) {
+      List<Integer> rows = order.subList(b, Math.min(b + batchSize, order.size()));
+      float[][] batch = forward(rows.stream().map(encodings::get).toList());
+      for (int r = 0; r < rows.size(); r++) out[rows.get(r)] = batch[r];
+    }
+    return out;
+  }
+
   private double run(List<Encoding> batch) throws OrtException {
+    double checksum = 0;
+    for (float[] embedding : forward(batch)) checksum += embedding[0];
+    return checksum;
+  }
+
+  /** One forward pass over the batch padded to its longest row; each row's embedding. */
+  private float[][] forward(List<Encoding> batch) throws OrtException {
     int rows = batch.size();
     int width = 0;
     for (Encoding e : batch) width = Math.max(width, e.getIds().length);
@@ -104,11 +139,11 @@ final class RawOrtLoop implements AutoCloseable {
              Map.of("input_ids", idsT, "attention_mask", maskT, "token_type_ids", typesT), Set.of(output))) {
       FloatBuffer hidden = ((OnnxTensor) out.get(0)).getFloatBuffer();
       int dim = hidden.capacity() / (rows * width);
-      double checksum = 0;
+      float[][] embeddings = new float[rows][];
       for (int r = 0; r < rows; r++) {
-        checksum += meanNormalized(hidden, r * width * dim, batch.get(r).getIds().length, dim)[0];
+        embeddings[r] = meanNormalized(hidden, r * width * dim, batch.get(r).getIds().length, dim);
       }
-      return checksum;
+      return embeddings;
     }
   }
 

@@ -5,7 +5,13 @@ import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelCache;
 import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.Vectors;
+import java.io.BufferedWriter;
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,10 +40,23 @@ import org.apache.spark.sql.SparkSession;
  * and its embeddings of the first {@link #DJL_SAMPLE} rows are compared with ours; without the jar
  * the JSON says "djl": "not available ...".
  *
+ * <p>int8: the stage with dtype=q8 (model_quantized.onnx) takes a turn after the fp32 stage in every
+ * chunk; q8_min_cosine compares both stages' embeddings of the first {@link #DJL_SAMPLE} rows.
+ *
+ * <p>Native memory: the heap child JVMs also report their RSS ({@link Rss}) at the end, for
+ * rss_ratio_10x. bench.soak=N then runs N more batches of 32 through the stage (after everything
+ * else, in this JVM), printing RSS every bench.soakEvery (1000) batches to stdout and the series in
+ * the JSON (soak_rss_mb).
+ *
+ * <p>Job scaling: bench.sh compiles the jobs module and passes its class path (bench.job.classpath);
+ * the job then embeds bench.jobRows rows of one JSON-lines file (one partition as Spark reads it) in
+ * a fresh JVM with --master local[1], then local[2]; job_scaling_2_cores is the ratio of their rows/s.
+ *
  * <p>System properties: bench.rows (20000), bench.chunks (4), bench.arrivalRows (2000),
  * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM), bench.djl
- * (true), bench.djlRows (4000). 0 skips the arrival-order or the heap measurement, bench.djl=false
- * the peer (the ONNX Runtime version sweep needs none of them).
+ * (true), bench.djlRows (4000), bench.q8 (true), bench.jobRows (10000), bench.soak (0),
+ * bench.soakEvery (1000). 0 skips the arrival-order, heap or job measurement, bench.djl=false the
+ * peer, bench.q8=false the int8 turns (the ONNX Runtime version sweep needs none of them).
  */
 public final class TextBench {
   static final int BATCH = 32;
@@ -51,7 +70,7 @@ public final class TextBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 2 && args[0].equals("heap")) {
-      System.out.println(liveHeap(Long.parseLong(args[1])));
+      System.out.println(liveHeapAndRss(Long.parseLong(args[1])));
       return;
     }
     if (args.length != 1 || !args[0].equals("text")) {
@@ -63,6 +82,10 @@ public final class TextBench {
     long heapRows = Long.getLong("bench.heapRows", 2_000);
     boolean djl = Boolean.parseBoolean(System.getProperty("bench.djl", "true"));
     long djlRows = Long.getLong("bench.djlRows", 4_000);
+    boolean q8 = Boolean.parseBoolean(System.getProperty("bench.q8", "true"));
+    long jobRows = Long.getLong("bench.jobRows", 10_000);
+    long soakBatches = Long.getLong("bench.soak", 0);
+    long soakEvery = Long.getLong("bench.soakEvery", 1_000);
     int window = LengthBucketBatcher.Settings.windowFor(BATCH);
 
     Map<String, Object> result = new LinkedHashMap<>();
@@ -86,19 +109,27 @@ public final class TextBench {
       result.put("median_live_heap_mb_1x", Bench.round(median1x / 1e6));
       result.put("median_live_heap_mb_10x", Bench.round(median10x / 1e6));
       result.put("median_heap_ratio_10x", Bench.round(median10x / median1x));
+      double rss1x = Double.parseDouble(heap1x[2]);
+      double rss10x = Double.parseDouble(heap10x[2]);
+      result.put("rss_mb_1x", Bench.round(rss1x / 1e6));
+      result.put("rss_mb_10x", Bench.round(rss10x / 1e6));
+      result.put("rss_ratio_10x", Bench.round(rss10x / rss1x));
     }
+    if (jobRows > 0) jobScaling(jobRows, result);
 
     Path model = Fixtures.miniLm();
     SparkSession spark = localSpark();
     double stageSeconds = 0;
     double rawSeconds = 0;
     double djlSeconds = 0;
+    double q8Seconds = 0;
     long djlRowsDone = 0;
     Optional<String> djlUnavailable = djl ? DjlPeer.unavailable() : Optional.of("skipped (bench.djl=false)");
     try (RawOrtLoop loop = new RawOrtLoop(model, MAX_LENGTH);
         DjlPeer peer = djlUnavailable.isEmpty() ? DjlPeer.start(model, rows, PARTITIONS, BATCH) : null) {
       // warm-up: model load, JIT, ORT's first-run allocations, for each
       stageSeconds(spark, model, 0, 1_000, true);
+      if (q8) stageSeconds(spark, model, 0, 1_000, true, "q8");
       loop.seconds(0, 1_000, PARTITIONS, BATCH, window);
       if (peer != null) peer.seconds(0, Math.min(1_000, rows));
       for (int c = 0; c < chunks; c++) {
@@ -106,6 +137,7 @@ public final class TextBench {
         long to = rows * (c + 1) / chunks;
         rawSeconds += loop.seconds(from, to, PARTITIONS, BATCH, window);
         stageSeconds += stageSeconds(spark, model, from, to, true);
+        if (q8) q8Seconds += stageSeconds(spark, model, from, to, true, "q8");
         if (peer != null) {
           // DJL is several times slower: it embeds the first djlRows/chunks rows of each chunk
           long djlTo = Math.min(to, from + djlRows / chunks);
@@ -117,13 +149,20 @@ public final class TextBench {
         long sample = Math.min(DJL_SAMPLE, rows);
         result.put("djl_sample_rows", sample);
         float[][] theirs = peer.embeddings(0, sample);
-        result.put("djl_min_cosine", minCosine(embeddings(spark, model, sample), theirs));
+        result.put("djl_min_cosine", minCosine(embeddings(spark, model, sample, "fp32"), theirs));
         result.put("djl_max_norm_deviation", maxNormDeviation(theirs));
       }
     }
     result.put("stage_rows_per_s", Bench.round(rows / stageSeconds));
     result.put("raw_ort_rows_per_s", Bench.round(rows / rawSeconds));
     result.put("ratio_vs_raw", Bench.round(rawSeconds / stageSeconds));
+    if (q8) {
+      long sample = Math.min(DJL_SAMPLE, rows);
+      result.put("q8_rows_per_s", Bench.round(rows / q8Seconds));
+      result.put("q8_vs_fp32", Bench.round(stageSeconds / q8Seconds));
+      result.put("q8_cosine_rows", sample);
+      result.put("q8_min_cosine", minCosine(embeddings(spark, model, sample, "q8"), embeddings(spark, model, sample, "fp32")));
+    }
     if (djlUnavailable.isEmpty()) {
       result.put("djl_rows", djlRowsDone);
       result.put("djl_rows_per_s", Bench.round(djlRowsDone / djlSeconds));
@@ -139,6 +178,7 @@ public final class TextBench {
       result.put("sorted_vs_arrival", Bench.round(arrivalSeconds / sortedSeconds));
     }
     result.put("model_loads", sessionLoadsOnExecutors(spark));
+    if (soakBatches > 0) soak(spark, model, soakBatches, soakEvery, result);
     spark.stop();
     System.out.println(new ObjectMapper().writeValueAsString(result));
   }
@@ -154,41 +194,32 @@ public final class TextBench {
 
   /** Seconds the FeatureExtractor stage takes over rows [from, to), written to the noop sink so every embedding is computed. */
   static double stageSeconds(SparkSession spark, Path model, long from, long to, boolean sortByLength) {
+    return stageSeconds(spark, model, from, to, sortByLength, "fp32");
+  }
+
+  static double stageSeconds(SparkSession spark, Path model, long from, long to, boolean sortByLength, String dtype) {
     FeatureExtractor stage = new FeatureExtractor().setModelPath(model.toString())
         .setInputCol("text").setOutputCol("embedding").setPooling("mean").setNormalize(true)
-        .setBatchSize(BATCH).setSortByLength(sortByLength);
+        .setBatchSize(BATCH).setSortByLength(sortByLength).setDtype(dtype);
     long started = System.nanoTime();
     stage.transform(sentences(spark, from, to)).write().format("noop").mode("overwrite").save();
     return (System.nanoTime() - started) / 1e9;
   }
 
   /** The stage's embeddings of sentences [0, rows), in order. */
-  static float[][] embeddings(SparkSession spark, Path model, long rows) {
+  static float[][] embeddings(SparkSession spark, Path model, long rows, String dtype) {
     FeatureExtractor stage = new FeatureExtractor().setModelPath(model.toString())
         .setInputCol("text").setOutputCol("embedding").setPooling("mean").setNormalize(true)
-        .setBatchSize(BATCH);
+        .setBatchSize(BATCH).setDtype(dtype);
     return stage.transform(sentences(spark, 0, rows)).select("embedding").collectAsList().stream()
-        .map(row -> toFloats(row.getList(0))).toArray(float[][]::new);
+        .map(row -> Vectors.floats(row.getList(0))).toArray(float[][]::new);
   }
 
   /** The lowest cosine similarity between row i of ours and row i of theirs. */
   static double minCosine(float[][] ours, float[][] theirs) {
     if (ours.length != theirs.length) throw new IllegalStateException(ours.length + " rows vs " + theirs.length);
     double min = 1;
-    for (int r = 0; r < ours.length; r++) {
-      if (ours[r].length != theirs[r].length) {
-        throw new IllegalStateException("row " + r + ": " + ours[r].length + " vs " + theirs[r].length + " dimensions");
-      }
-      double dot = 0;
-      double a = 0;
-      double b = 0;
-      for (int d = 0; d < ours[r].length; d++) {
-        dot += (double) ours[r][d] * theirs[r][d];
-        a += (double) ours[r][d] * ours[r][d];
-        b += (double) theirs[r][d] * theirs[r][d];
-      }
-      min = Math.min(min, dot / Math.sqrt(a * b));
-    }
+    for (int r = 0; r < ours.length; r++) min = Math.min(min, Vectors.cosine(ours[r], theirs[r]));
     return Double.parseDouble(String.format(Locale.ROOT, "%.6f", min));
   }
 
@@ -201,12 +232,6 @@ public final class TextBench {
       max = Math.max(max, Math.abs(Math.sqrt(squares) - 1));
     }
     return Double.parseDouble(String.format(Locale.ROOT, "%.6f", max));
-  }
-
-  private static float[] toFloats(List<Object> values) {
-    float[] floats = new float[values.size()];
-    for (int i = 0; i < floats.length; i++) floats[i] = ((Number) values.get(i)).floatValue();
-    return floats;
   }
 
   /** Generated on the executors: the driver holds no rows, so heap reflects the stage alone. */
@@ -225,20 +250,87 @@ public final class TextBench {
   }
 
   /**
-   * The child JVM's part of heap_ratio_10x: peak live heap (see {@link LiveHeap}) while the stage
-   * embeds {@code rows} rows in a fresh local[2] JVM, after Spark and the model are loaded.
+   * The child JVM's part of heap_ratio_10x and rss_ratio_10x: peak and median live heap (see
+   * {@link LiveHeap}) while the stage embeds {@code rows} rows in a fresh local[2] JVM, after Spark
+   * and the model are loaded, then the process's RSS. "peak median rss", in bytes.
    */
-  /** "peak median" live heap bytes. */
-  private static String liveHeap(long rows) {
+  private static String liveHeapAndRss(long rows) {
     Path model = Fixtures.miniLm();
     SparkSession spark = localSpark();
     stageSeconds(spark, model, 0, 200, true); // Spark and the model are loaded before measuring
     try (LiveHeap heap = LiveHeap.start()) {
       stageSeconds(spark, model, 0, rows, true);
-      return heap.peakBytes() + " " + heap.medianBytes();
+      String live = heap.peakBytes() + " " + heap.medianBytes();
+      return live + " " + Math.round(Rss.settledMb() * 1e6);
     } finally {
       spark.stop();
     }
   }
 
+  /**
+   * {@code batches} more batches of 32 through the stage, {@code every} at a time over fresh rows,
+   * RSS after each stretch: native memory that grows with runs (a leak in session.run) shows here.
+   */
+  private static void soak(SparkSession spark, Path model, long batches, long every, Map<String, Object> result) {
+    List<Double> rss = new ArrayList<>();
+    rss.add(Rss.settledMb());
+    System.out.println("soak: 0 batches, rss " + rss.get(0) + " MB");
+    long started = System.nanoTime();
+    for (long done = 0; done < batches; done += every) {
+      long n = Math.min(every, batches - done);
+      long from = (done + 1_000) * BATCH; // rows the runs before did not see
+      stageSeconds(spark, model, from, from + n * BATCH, true);
+      rss.add(Rss.settledMb());
+      System.out.println("soak: " + (done + n) + " batches, rss " + rss.get(rss.size() - 1) + " MB");
+    }
+    result.put("soak_batches", batches);
+    result.put("soak_every", every);
+    result.put("soak_rss_mb", rss);
+    result.put("soak_rows_per_s", Bench.round(batches * BATCH / ((System.nanoTime() - started) / 1e9)));
+    // after the first stretch: ONNX Runtime's arena and Spark's first allocations settle there
+    result.put("soak_rss_growth_after_first", rss.size() > 2 ? Bench.round(rss.get(rss.size() - 1) / rss.get(1)) : 1.0);
+  }
+
+  /**
+   * The job on one JSON-lines file of {@code rows} sentences, in a fresh JVM with local[1], then
+   * local[2]: Spark reads the file as one partition, the job spreads it over the task slots.
+   */
+  private static void jobScaling(long rows, Map<String, Object> result) throws Exception {
+    String jobClassPath = System.getProperty("bench.job.classpath");
+    if (jobClassPath == null) {
+      result.put("job", "not available: run through bench.sh, which compiles the jobs module");
+      return;
+    }
+    Path dir = Paths.get("target", "bench-job").toAbsolutePath();
+    Files.createDirectories(dir);
+    Path input = dir.resolve("sentences.jsonl");
+    try (BufferedWriter out = Files.newBufferedWriter(input)) {
+      ObjectMapper json = new ObjectMapper();
+      for (long i = 0; i < rows; i++) {
+        out.write(json.writeValueAsString(Map.of("id", i, "text", Sentences.sentence(i))));
+        out.newLine();
+      }
+    }
+    String classPath = jobClassPath + File.pathSeparator + System.getProperty("java.class.path");
+    Map<Integer, Map<String, String>> runs = new LinkedHashMap<>();
+    for (int cores : new int[] {1, 2}) {
+      String line = ChildJvm.run(classPath, "io.sparkformers.jobs.BatchInferenceJob", "--task", "feature-extraction",
+          "--model", Fixtures.miniLm().toString(), "--input", input.toString(), "--input-format", "jsonl",
+          "--output", dir.resolve("out").toString(), "--overwrite", "--master", "local[" + cores + "]",
+          "--option", "pooling=mean", "--option", "normalize=true");
+      Map<String, String> summary = new LinkedHashMap<>();
+      for (String pair : line.substring(line.indexOf(':') + 2).split(" ")) {
+        summary.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+      }
+      runs.put(cores, summary);
+    }
+    double one = Double.parseDouble(runs.get(1).get("rows_per_s"));
+    double two = Double.parseDouble(runs.get(2).get("rows_per_s"));
+    result.put("job_rows", rows);
+    result.put("job_partitions_local_1", Integer.parseInt(runs.get(1).get("partitions")));
+    result.put("job_partitions_local_2", Integer.parseInt(runs.get(2).get("partitions")));
+    result.put("job_rows_per_s_local_1", one);
+    result.put("job_rows_per_s_local_2", two);
+    result.put("job_scaling_2_cores", Bench.round(two / one));
+  }
 }

@@ -27,6 +27,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The audio goldens of transformers 4.38's pipelines through the Spark stages. */
@@ -77,14 +79,19 @@ class AudioStagesGoldenTest {
   }
 
   private AudioClassifier classifier() {
-    return new AudioClassifier().setModelPath(Fixtures.model(CLASSIFIER).toString()).setOutputCol("labels");
+    return classifier(CLASSIFIER);
   }
 
-  @Test
-  void audioClassificationFromBinaryFilesAndFromSamplesMatchesThePipeline() {
-    JsonNode cases = Fixtures.golden(CLASSIFIER, "golden.json").get("cases");
-    Map<String, Row> fromFiles = byFile(classifier().setInputCol("content").transform(binaryFiles(cases)));
-    Map<String, Row> fromSamples = byFile(classifier().setInputCol("samples").setSamplingRateCol("rate")
+  private static AudioClassifier classifier(String fixture) {
+    return new AudioClassifier().setModelPath(Fixtures.model(fixture).toString()).setOutputCol("labels");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {CLASSIFIER, "audio-classification-wavlm", "audio-classification-data2vec-audio"})
+  void audioClassificationFromBinaryFilesAndFromSamplesMatchesThePipeline(String fixture) {
+    JsonNode cases = Fixtures.golden(fixture, "golden.json").get("cases");
+    Map<String, Row> fromFiles = byFile(classifier(fixture).setInputCol("content").transform(binaryFiles(cases)));
+    Map<String, Row> fromSamples = byFile(classifier(fixture).setInputCol("samples").setSamplingRateCol("rate")
         .transform(samples(cases)));
     for (JsonNode c : cases) {
       for (Row row : List.of(fromFiles.get(file(c)), fromSamples.get(file(c)))) {
@@ -100,14 +107,19 @@ class AudioStagesGoldenTest {
   }
 
   private SpeechRecognizer recognizer() {
-    return new SpeechRecognizer().setModelPath(Fixtures.model(CTC).toString()).setOutputCol("transcription");
+    return recognizer(CTC);
   }
 
-  @Test
-  void speechRecognitionFromBinaryFilesAndFromSamplesMatchesThePipeline() {
-    JsonNode cases = Fixtures.golden(CTC, "golden.json").get("cases");
-    Map<String, Row> fromFiles = byFile(recognizer().setInputCol("content").transform(binaryFiles(cases)));
-    Map<String, Row> fromSamples = byFile(recognizer().setInputCol("samples").setSamplingRate(16000)
+  private static SpeechRecognizer recognizer(String fixture) {
+    return new SpeechRecognizer().setModelPath(Fixtures.model(fixture).toString()).setOutputCol("transcription");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {CTC, "automatic-speech-recognition-wavlm", "automatic-speech-recognition-data2vec-audio"})
+  void speechRecognitionFromBinaryFilesAndFromSamplesMatchesThePipeline(String fixture) {
+    JsonNode cases = Fixtures.golden(fixture, "golden.json").get("cases");
+    Map<String, Row> fromFiles = byFile(recognizer(fixture).setInputCol("content").transform(binaryFiles(cases)));
+    Map<String, Row> fromSamples = byFile(recognizer(fixture).setInputCol("samples").setSamplingRate(16000)
         .transform(samples(cases)));
     for (JsonNode c : cases) {
       for (Row row : List.of(fromFiles.get(file(c)), fromSamples.get(file(c)))) {

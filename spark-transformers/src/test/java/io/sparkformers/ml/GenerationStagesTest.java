@@ -136,6 +136,35 @@ class GenerationStagesTest {
     assertEquals(sortedById(stage.transform(prompts)), sortedById(loaded.transform(prompts)));
   }
 
+  @Test
+  void eachRowTakesItsOwnMaxNewTokensFromAColumnAsItDoesAlone() {
+    List<String> texts = List.of("Hello world", "The weather in Paris is", "I love this movie because it is so good",
+        "A");
+    Integer[] maxNewTokens = {3, null, 11, 6};
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) rows.add(RowFactory.create(i, texts.get(i), maxNewTokens[i]));
+    Dataset<Row> frame = spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType)
+        .add("text", DataTypes.StringType).add("max_new", DataTypes.IntegerType)).repartition(1);
+    List<Row> out = sortedById(generator().setMaxNewTokensCol("max_new").setBatchSize(2).transform(frame));
+    for (int i = 0; i < texts.size(); i++) {
+      int own = maxNewTokens[i] == null ? 8 : maxNewTokens[i];
+      Row alone = generator().setMaxNewTokens(own).transform(frame(List.of(texts.get(i)))).collectAsList().get(0);
+      assertEquals(text(alone), out.get(i).getStruct(3).getString(0), texts.get(i));
+    }
+  }
+
+  @Test
+  void aModelFolderWithoutAKvCacheGraphFailsOnTheDriverNamingTheFilesItNeeds(@TempDir Path dir) throws Exception {
+    Path gpt2 = Fixtures.model("text-generation-gpt2");
+    for (String file : List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json")) {
+      java.nio.file.Files.copy(gpt2.resolve(file), dir.resolve(file));
+    }
+    Exception e = assertThrows(Exception.class,
+        () -> new TextGenerator().setModelPath(dir.toString()).transform(frame(List.of("Hello world"))));
+    assertTrue(rootMessage(e).contains("decoder_model_merged.onnx") && rootMessage(e).contains("decoder_with_past_model.onnx"),
+        rootMessage(e));
+  }
+
   private static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null) root = root.getCause();

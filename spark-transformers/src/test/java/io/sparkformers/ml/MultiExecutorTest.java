@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.runtime.ModelCache;
 import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.LocalCluster;
 import io.sparkformers.testing.RemoteLikeFileSystem;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -51,28 +50,17 @@ class MultiExecutorTest {
 
   @BeforeAll
   static void runOnTwoExecutorsAndLocally() throws Exception {
-    inLocalMode = run(SparkSession.builder().master("local[1]"), false);
-
-    // The Worker starts executors as `java -cp <extraClassPath>:$SPARK_HOME/jars/*`; Spark adds its
-    // module flags (JavaModuleOptions) to spark.executor.extraJavaOptions itself.
-    Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    onCluster = run(SparkSession.builder()
-        .master("local-cluster[" + EXECUTORS + ",1,1024]")
-        .config("spark.executor.extraClassPath", classPath), true);
+    inLocalMode = run(SparkSession.builder().master("local[1]").appName("MultiExecutorTest")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate(), false);
+    onCluster = run(LocalCluster.start(SparkSession.builder().appName("MultiExecutorTest"), EXECUTORS), true);
   }
 
   /**
    * The pipeline's output, each row followed by the JVM that computed it and that JVM's session
    * loads; {@code remote}: the model path names a scheme set in the session's conf at runtime.
    */
-  private static List<Row> run(SparkSession.Builder builder, boolean remote) throws InterruptedException {
-    SparkSession spark = builder.appName("MultiExecutorTest")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate();
+  private static List<Row> run(SparkSession spark, boolean remote) {
     try {
-      awaitExecutors(spark);
       // parallelize with explicit slices: the same rows in the same partitions, so the same batches
       Dataset<Row> texts = spark.createDataFrame(
           new JavaSparkContext(spark.sparkContext()).parallelize(texts(), PARTITIONS), INPUT);
@@ -91,16 +79,6 @@ class MultiExecutorTest {
       return rows;
     } finally {
       spark.stop();
-    }
-  }
-
-  /** Waits for every executor to register, so tasks are spread over all of them from the start. */
-  private static void awaitExecutors(SparkSession spark) throws InterruptedException {
-    String master = spark.sparkContext().master();
-    if (!master.startsWith("local-cluster")) return;
-    // getExecutorInfos includes the driver
-    while (spark.sparkContext().statusTracker().getExecutorInfos().length < EXECUTORS + 1) {
-      Thread.sleep(100);
     }
   }
 

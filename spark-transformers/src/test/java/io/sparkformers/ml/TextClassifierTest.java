@@ -24,6 +24,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class TextClassifierTest {
@@ -42,10 +44,12 @@ class TextClassifierTest {
         .repartition(3);
   }
 
-  @Test
-  void everyLabelAndScoreMatchesTransformersThroughTheStage() {
-    List<Row> out = classifier().setTopK(NullableIntParam.NONE).transform(goldenTexts()).orderBy("id").collectAsList();
-    JsonNode expected = golden.get("pipeline").get("top_k=None");
+  @ParameterizedTest
+  @ValueSource(strings = {MODEL, "text-classification-electra"})
+  void everyLabelAndScoreMatchesTransformersThroughTheStage(String fixture) {
+    List<Row> out = classifier().setModelPath(Fixtures.model(fixture).toString()).setTopK(NullableIntParam.NONE)
+        .transform(goldenTexts()).orderBy("id").collectAsList();
+    JsonNode expected = Fixtures.golden(fixture, "golden.json").get("pipeline").get("top_k=None");
     assertEquals(expected.size(), out.size());
     for (int i = 0; i < out.size(); i++) {
       List<Row> labels = out.get(i).getList(2);

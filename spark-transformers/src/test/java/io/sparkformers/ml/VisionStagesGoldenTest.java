@@ -39,6 +39,20 @@ class VisionStagesGoldenTest {
 
   private static final Path IMAGES = Fixtures.model("inputs/images");
 
+  /** The fixture folders of each task: one per model family (README, "Tasks"). */
+  static final List<String> CLASSIFIERS = List.of("image-classification-vit", "image-classification-convnext",
+      "image-classification-deit", "image-classification-beit", "image-classification-data2vec-vision",
+      "image-classification-swin", "image-classification-mobilevit", "image-classification-mobilenet-v2",
+      "image-classification-levit", "image-classification-dinov2", "image-classification-poolformer");
+  static final List<String> DETECTORS = List.of("object-detection-detr", "object-detection-yolos",
+      "object-detection-conditional-detr", "object-detection-deformable-detr");
+  static final List<String> SEMANTIC_SEGMENTERS = List.of("image-segmentation-segformer",
+      "image-segmentation-mobilevit");
+  static final List<String> MASK_SEGMENTERS = List.of("image-segmentation-mask2former",
+      "image-segmentation-maskformer");
+  static final List<String> DEPTH_ESTIMATORS = List.of("depth-estimation-glpn", "depth-estimation-dpt",
+      "depth-estimation-depth-anything");
+
   /** (name, image) with the image column as {@code form}; name is the file name the goldens cite. */
   private Dataset<Row> images(Form form) {
     switch (form) {
@@ -82,14 +96,14 @@ class VisionStagesGoldenTest {
   @ParameterizedTest
   @EnumSource(Form.class)
   void imageClassificationMatchesThePipeline(Form form) {
-    for (String fixture : List.of("image-classification-vit", "image-classification-convnext")) {
+    for (String fixture : CLASSIFIERS) {
       ImageClassifier top5 = new ImageClassifier().setModelPath(model(fixture)).setOutputCol("labels");
       ImageClassifier top2 = new ImageClassifier().setModelPath(model(fixture)).setOutputCol("top2").setTopK(2);
       Map<String, Row> out = byName(top2.transform(top5.transform(images(form))));
       for (JsonNode c : cases(fixture)) {
         Row row = out.get(imageName(c));
-        assertLabelScores(c.get("pipeline"), row.getList(2), imageName(c));
-        assertLabelScores(c.get("pipeline_top_k_2"), row.getList(3), imageName(c));
+        assertLabelScores(c.get("pipeline"), row.getList(2), fixture + " " + imageName(c));
+        assertLabelScores(c.get("pipeline_top_k_2"), row.getList(3), fixture + " " + imageName(c));
       }
     }
   }
@@ -97,30 +111,37 @@ class VisionStagesGoldenTest {
   @ParameterizedTest
   @EnumSource(Form.class)
   void objectDetectionMatchesThePipeline(Form form) {
-    String fixture = "object-detection-detr";
-    ObjectDetector stage = new ObjectDetector().setModelPath(model(fixture)).setThreshold(0).setOutputCol("objects");
-    Map<String, Row> out = byName(stage.transform(images(form)));
-    for (JsonNode c : cases(fixture)) {
-      assertDetections(c.get("pipeline_threshold0"), out.get(imageName(c)).getList(2), imageName(c));
+    for (String fixture : DETECTORS) {
+      ObjectDetector stage = new ObjectDetector().setModelPath(model(fixture)).setThreshold(0).setOutputCol("objects");
+      Map<String, Row> out = byName(stage.transform(images(form)));
+      for (JsonNode c : cases(fixture)) {
+        assertDetections(c.get("pipeline_threshold0"), out.get(imageName(c)).getList(2), fixture + " " + imageName(c));
+      }
     }
   }
 
   @ParameterizedTest
   @EnumSource(Form.class)
-  void segformerSemanticMasksMatchThePipeline(Form form) {
-    String fixture = "image-segmentation-segformer";
-    ImageSegmenter stage = new ImageSegmenter().setModelPath(model(fixture)).setOutputCol("segments");
-    Map<String, Row> out = byName(stage.transform(images(form)));
-    for (JsonNode c : cases(fixture)) {
-      assertSegments(c.get("pipeline_semantic"), c.get("segmentation_map"), null, labels(fixture),
-          out.get(imageName(c)).getList(2), imageName(c));
+  void semanticMasksMatchThePipeline(Form form) {
+    for (String fixture : SEMANTIC_SEGMENTERS) {
+      ImageSegmenter stage = new ImageSegmenter().setModelPath(model(fixture)).setOutputCol("segments");
+      Map<String, Row> out = byName(stage.transform(images(form)));
+      for (JsonNode c : cases(fixture)) {
+        assertSegments(c.get("pipeline_semantic"), c.get("segmentation_map"), null, labels(fixture),
+            out.get(imageName(c)).getList(2), fixture + " " + imageName(c));
+      }
     }
   }
 
   @ParameterizedTest
   @EnumSource(Form.class)
-  void mask2formerSemanticAndPanopticMatchThePipeline(Form form) {
-    String fixture = "image-segmentation-mask2former";
+  void maskQueriesSemanticAndPanopticMatchThePipeline(Form form) {
+    for (String fixture : MASK_SEGMENTERS) {
+      maskQueriesMatchThePipeline(fixture, form);
+    }
+  }
+
+  private void maskQueriesMatchThePipeline(String fixture, Form form) {
     ImageSegmenter semantic = new ImageSegmenter().setModelPath(model(fixture)).setSubtask("semantic")
         .setOutputCol("semantic");
     // The settings the golden was recorded with: the random model scores no segment at the defaults.
@@ -139,11 +160,12 @@ class VisionStagesGoldenTest {
   @ParameterizedTest
   @EnumSource(Form.class)
   void depthMatchesThePipeline(Form form) {
-    String fixture = "depth-estimation-glpn";
-    DepthEstimator stage = new DepthEstimator().setModelPath(model(fixture)).setOutputCol("depth");
-    Map<String, Row> out = byName(stage.transform(images(form)));
-    for (JsonNode c : cases(fixture)) {
-      assertDepth(c, out.get(imageName(c)).getStruct(2), imageName(c));
+    for (String fixture : DEPTH_ESTIMATORS) {
+      DepthEstimator stage = new DepthEstimator().setModelPath(model(fixture)).setOutputCol("depth");
+      Map<String, Row> out = byName(stage.transform(images(form)));
+      for (JsonNode c : cases(fixture)) {
+        assertDepth(c, out.get(imageName(c)).getStruct(2), fixture + " " + imageName(c));
+      }
     }
   }
 }

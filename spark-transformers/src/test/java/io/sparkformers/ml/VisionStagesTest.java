@@ -141,6 +141,21 @@ class VisionStagesTest {
   }
 
   @Test
+  void aPixelStepWeDoNotReproduceFailsOnTheDriverNamingTheField(@TempDir Path dir) throws Exception {
+    Path vit = Fixtures.model("image-classification-vit");
+    Path model = Files.createDirectories(dir.resolve("model/onnx"));
+    Files.copy(vit.resolve("config.json"), model.getParent().resolve("config.json"));
+    Files.copy(vit.resolve("onnx/model.onnx"), model.resolve("model.onnx"));
+    String config = Files.readString(vit.resolve("preprocessor_config.json"))
+        .replace("\"ViTImageProcessor\"", "\"DonutLikeImageProcessor\", \"do_thumbnail\": true");
+    Files.writeString(model.getParent().resolve("preprocessor_config.json"), config);
+    ImageClassifier stage = classifier().setModelPath(model.getParent().toString());
+    Dataset<Row> df = spark.read().format("binaryFile").load(IMAGES.toString()).withColumnRenamed("content", "image");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stage.transform(df));
+    assertTrue(e.getMessage().contains("do_thumbnail"), e.getMessage());
+  }
+
+  @Test
   void aSubtaskTheModelLacksFailsOnTheDriver() {
     ImageSegmenter stage = new ImageSegmenter()
         .setModelPath(Fixtures.model("image-segmentation-segformer").toString()).setSubtask("instance");

@@ -14,7 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
-/** Test models: the tiny fixtures under test resources and the real all-MiniLM-L6-v2. */
+/** Test models: the tiny fixtures under test resources and real embedding models from Maven artifacts. */
 public final class Fixtures {
   private static final ObjectMapper JSON = new ObjectMapper();
   // tests run in the module folder, so the sibling module is one level up
@@ -53,22 +53,58 @@ public final class Fixtures {
   }
 
   /**
-   * all-MiniLM-L6-v2 as a model folder: the graph and tokenizer.json come from the langchain4j
-   * Maven artifact, config.json and sentence_bert_config.json are the published model's own, kept
-   * once, in the jobs module that bundles the same folder as its demo model.
+   * all-MiniLM-L6-v2 as a model folder: the graph (model.onnx), its int8 quantization
+   * (model_quantized.onnx, dtype=q8) and tokenizer.json come from the langchain4j Maven artifacts,
+   * config.json and sentence_bert_config.json are the published model's own, kept once, in the jobs
+   * module that bundles the same folder as its demo model.
    */
-  public static synchronized Path miniLm() {
-    Path dir = Paths.get("target", "models", "all-MiniLM-L6-v2").toAbsolutePath();
+  public static Path miniLm() {
+    return fromJar("all-MiniLM-L6-v2", List.of("/all-minilm-l6-v2.onnx", "/all-minilm-l6-v2-q.onnx"),
+        "/all-minilm-l6-v2-tokenizer.json", MINILM_CONFIG, List.of("config.json", "sentence_bert_config.json"));
+  }
+
+  /** intfloat/e5-small-v2 (langchain4j's artifact of Xenova's export); config.json as published. */
+  public static Path e5SmallV2() {
+    return fromJar("e5-small-v2", List.of("/e5-small-v2.onnx"), "/e5-small-v2-tokenizer.json",
+        resource("models/e5-small-v2"), List.of("config.json", "tokenizer_config.json"));
+  }
+
+  /** BAAI/bge-small-en-v1.5 (langchain4j's artifact of Xenova's export); config.json as published. */
+  public static Path bgeSmallEnV15() {
+    return fromJar("bge-small-en-v1.5", List.of("/bge-small-en-v1.5.onnx"), "/bge-small-en-v1.5-tokenizer.json",
+        resource("models/bge-small-en-v1.5"), List.of("config.json", "tokenizer_config.json"));
+  }
+
+  /**
+   * A model folder under target/models: graphs (model.onnx, then model_quantized.onnx if given) and
+   * tokenizer from a Maven artifact, configs from a folder.
+   */
+  private static synchronized Path fromJar(String name, List<String> graphs, String tokenizer, Path configs,
+      List<String> configFiles) {
+    Path dir = Paths.get("target", "models", name).toAbsolutePath();
+    List<String> graphFiles = List.of("model.onnx", "model_quantized.onnx").subList(0, graphs.size());
     try {
-      if (!Files.isRegularFile(dir.resolve("model.onnx"))) {
+      if (!Files.isRegularFile(dir.resolve(graphFiles.get(graphFiles.size() - 1)))) {
         Files.createDirectories(dir);
-        copy("/all-minilm-l6-v2-tokenizer.json", dir.resolve("tokenizer.json"));
-        for (String config : List.of("config.json", "sentence_bert_config.json")) {
-          Files.copy(MINILM_CONFIG.resolve(config), dir.resolve(config), StandardCopyOption.REPLACE_EXISTING);
+        copy(tokenizer, dir.resolve("tokenizer.json"));
+        for (String config : configFiles) {
+          Files.copy(configs.resolve(config), dir.resolve(config), StandardCopyOption.REPLACE_EXISTING);
         }
-        copy("/all-minilm-l6-v2.onnx", dir.resolve("model.onnx"));
+        // the last graph last: its presence says the folder is complete
+        for (int i = 0; i < graphs.size(); i++) {
+          copy(graphs.get(i), dir.resolve(graphFiles.get(i)));
+        }
       }
       return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JSON file under test resources. */
+  public static JsonNode json(String name) {
+    try {
+      return JSON.readTree(resource(name).toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * key {@link #implKey}, the way a cluster names its file systems, so a test can tell which
  * configuration a fetch used.
  */
-public final class RemoteLikeFileSystem extends RawLocalFileSystem {
+public class RemoteLikeFileSystem extends RawLocalFileSystem {
   public static final AtomicInteger OPENS = new AtomicInteger();
   private URI uri; // set by initialize, from the scheme this instance was created for
 

@@ -2,6 +2,7 @@ package io.sparkformers.udfs;
 
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.ml.InferenceStage;
+import io.sparkformers.ml.ModelLocation;
 import io.sparkformers.ml.TaskBinding;
 import io.sparkformers.platform.ScalaCollections;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
@@ -30,19 +32,18 @@ import scala.collection.Seq;
  * spark.udf() has one arity and one return type; built here, the options argument is optional and
  * read once, and the return type is the one the stage declares for those options. The arguments
  * are checked as the stage checks its columns and, when the model is a constant, the model is
- * opened as the stage's transform opens it, so a bad folder fails the query before any task.
+ * opened as the stage's transform opens it, so a bad folder fails the query before any task, and
+ * shipped to the executors as the stage ships it when only the driver may read it.
  */
 final class FunctionBuilder {
-  private final SparkSession spark;
   private final TaskFunction function;
   private final Broadcast<SerializableConfiguration> hadoopConf;
   private final int taskCpus;
   /** Null for the plain function. */
   private final LongAccumulator failedRows;
 
-  FunctionBuilder(SparkSession spark, TaskFunction function, Broadcast<SerializableConfiguration> hadoopConf,
+  FunctionBuilder(TaskFunction function, Broadcast<SerializableConfiguration> hadoopConf,
       int taskCpus, LongAccumulator failedRows) {
-    this.spark = spark;
     this.function = function;
     this.hadoopConf = hadoopConf;
     this.taskCpus = taskCpus;
@@ -74,16 +75,16 @@ final class FunctionBuilder {
       throw new IllegalArgumentException(name() + ": the model is a folder path or URI string, got "
           + model.dataType().simpleString());
     }
-    ModelSpec settings = new ModelSpec(null, stage.getDtype(), stage.getEngine(), stage.getDevice(), taskCpus);
-    if (model.foldable()) openOnDriver(binding, settings, model.eval(null));
-    RowFunction<?, ?> rows = rowFunction(binding, options, schema, settings, batching(stage));
+    ModelSpec settings = stage.modelSpec(null, taskCpus);
+    ModelLocation shipped = model.foldable() ? openOnDriver(binding, settings, model.eval(null)) : null;
+    RowFunction<?, ?> rows = rowFunction(binding, options, schema, settings, shipped, batching(stage));
     UserDefinedFunction udf = udf(rows, inputs + 1, stage.outputType()).withName(name());
     return ScalaUdfs.apply(udf, args.subList(0, inputs + 1));
   }
 
   private <I, O> RowFunction<I, O> rowFunction(TaskBinding<I, O> binding, Map<String, String> options,
-      StructType schema, ModelSpec settings, CoalescingBatcher.Settings batching) {
-    return new RowFunction<>(function, options, schema, binding, settings, batching, hadoopConf, failedRows);
+      StructType schema, ModelSpec settings, ModelLocation shipped, CoalescingBatcher.Settings batching) {
+    return new RowFunction<>(function, options, schema, binding, settings, shipped, batching, hadoopConf, failedRows);
   }
 
   /** Spark reads the arguments' values by these types, as it reads the columns a stage is given. */
@@ -123,12 +124,15 @@ final class FunctionBuilder {
     return out;
   }
 
-  /** As the stage's transform: on CPU, since the driver may have no GPU; the executors reuse the load in local mode. */
-  private void openOnDriver(TaskBinding<?, ?> binding, ModelSpec settings, Object uri) {
+  /**
+   * As the stage's transform: on CPU, since the driver may have no GPU (the executors reuse the load
+   * in local mode); then where the executors will read it.
+   */
+  private ModelLocation openOnDriver(TaskBinding<?, ?> binding, ModelSpec settings, Object uri) {
     if (uri == null) throw new IllegalArgumentException(name() + ": the model is NULL");
     try {
-      binding.pipeline(new ModelSpec(uri.toString(), settings.dtype(), settings.engine(), "cpu", settings.threads())
-          .open(hadoopConf.value().value(), List.of()));
+      binding.pipeline(settings.at(uri.toString()).onCpu().open(hadoopConf.value().value(), List.of()));
+      return ModelLocation.of(SparkSession.active(), uri.toString());
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(name() + ": model " + uri + ": " + e.getMessage(), e);
     }
@@ -142,8 +146,9 @@ final class FunctionBuilder {
         Duration.ofMillis(confNumber(Sparkformers.MAX_WAIT_MS, Sparkformers.DEFAULT_MAX_WAIT_MS)));
   }
 
+  /** From the conf of the session analyzing the query. */
   private long confNumber(String key, long fallback) {
-    String value = spark.conf().get(key, String.valueOf(fallback));
+    String value = SQLConf.get().getConfString(key, String.valueOf(fallback));
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {

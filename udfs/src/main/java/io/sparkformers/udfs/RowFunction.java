@@ -2,6 +2,7 @@ package io.sparkformers.udfs;
 
 import io.sparkformers.inference.runtime.ModelCache;
 import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.ml.ModelLocation;
 import io.sparkformers.ml.TaskGpus;
 import io.sparkformers.ml.TaskBinding;
 import java.io.Serializable;
@@ -29,19 +30,22 @@ final class RowFunction<I, O> implements Serializable {
   private final TaskBinding<I, O> binding;
   /** The model settings of the options; the model's URI comes with each row. */
   private final ModelSpec model;
+  /** The constant model as the driver made it readable here, or null (a model column, read as given). */
+  private final ModelLocation shipped;
   private final CoalescingBatcher.Settings batching;
   private final Broadcast<SerializableConfiguration> hadoopConf;
   /** Null for the plain function, which fails the query on a bad row. */
   private final LongAccumulator failedRows;
 
   RowFunction(TaskFunction function, Map<String, String> options, StructType inputs, TaskBinding<I, O> binding,
-      ModelSpec model, CoalescingBatcher.Settings batching, Broadcast<SerializableConfiguration> hadoopConf,
-      LongAccumulator failedRows) {
+      ModelSpec model, ModelLocation shipped, CoalescingBatcher.Settings batching,
+      Broadcast<SerializableConfiguration> hadoopConf, LongAccumulator failedRows) {
     this.function = function;
     this.options = options;
     this.inputs = inputs;
     this.binding = binding;
     this.model = model;
+    this.shipped = shipped;
     this.batching = batching;
     this.hadoopConf = hadoopConf;
     this.failedRows = failedRows;
@@ -71,7 +75,7 @@ final class RowFunction<I, O> implements Serializable {
   /** The executor's batcher for this model, started by the first row that needs it. */
   private BatchedTask<I, ?, O> task(String uri, TaskContext context) {
     List<String> gpus = TaskGpus.of(context);
-    ModelSpec spec = new ModelSpec(uri, model.dtype(), model.engine(), model.device(), model.threads());
+    ModelSpec spec = model.at(shipped != null && shipped.uri().equals(uri) ? shipped.onThisJvm() : uri);
     Key key = new Key(function.name(), options, inputs, spec, gpus, batching);
     return ModelCache.get("sql-function", key, () -> BatchedTask.start(function.name() + " " + uri,
         binding.pipeline(spec.open(hadoopConf.value().value(), gpus)), batching));

@@ -2,16 +2,28 @@ package io.sparkformers.udfs;
 
 import io.sparkformers.platform.HadoopConfBroadcast;
 import io.sparkformers.platform.SparkLine;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.Supplier;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
+import scala.Function1;
+import scala.Tuple3;
+import scala.collection.immutable.Seq;
 
 /**
- * The SQL functions: {@code Sparkformers.register(spark)}, then
+ * The SQL functions: {@code Sparkformers.register(spark)}, or
+ * {@code spark.sql.extensions=io.sparkformers.udfs.SparkformersExtensions}, then
  * {@code SELECT hf_classify('/models/sst2', text) FROM reviews}. One function per task
  * ({@link TaskFunction#ALL}: hf_classify, hf_embed, hf_classify_image, ...), each returning what the
  * task's stage adds as a column, with an optional constant map of Hugging Face options
@@ -27,9 +39,15 @@ public final class Sparkformers {
   public static final String MAX_WAIT_MS = "spark.sparkformers.udf.maxWaitMs";
   static final long DEFAULT_MAX_WAIT_MS = 5;
 
+  /** Each session's functions: those register made last, or those the extension made at first use. */
+  private static final Map<SparkSession, Sparkformers> SESSIONS = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** By SQL name, plain and try_. */
+  private final Map<String, FunctionBuilder> builders;
   private final Map<String, LongAccumulator> failedRows;
 
-  private Sparkformers(Map<String, LongAccumulator> failedRows) {
+  private Sparkformers(Map<String, FunctionBuilder> builders, Map<String, LongAccumulator> failedRows) {
+    this.builders = builders;
     this.failedRows = failedRows;
   }
 
@@ -39,22 +57,57 @@ public final class Sparkformers {
    */
   public static Sparkformers register(SparkSession spark) {
     SparkLine.check();
+    Sparkformers functions = create(spark);
+    FunctionRegistry registry = spark.sessionState().functionRegistry();
+    // temporary functions, as spark.udf() registers them: Spark 4.2 keeps qualified names for the others
+    for (var f : descriptions(() -> functions)) registry.createOrReplaceTempFunction(f._1().funcName(), f._3(), "java_udf");
+    SESSIONS.put(spark, functions);
+    return functions;
+  }
+
+  /**
+   * The functions of this session: those {@link #register} made last, else those the extension
+   * made when the session first named one (with its Hadoop configuration as it was then).
+   */
+  public static Sparkformers of(SparkSession spark) {
+    return SESSIONS.computeIfAbsent(spark, Sparkformers::create);
+  }
+
+  /**
+   * Every function as the function registry takes it; {@code functions} gives the instance whose
+   * builders a query calls (one instance for register; the analyzed query's session for the extension).
+   */
+  static List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> descriptions(
+      Supplier<Sparkformers> functions) {
+    List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> out = new ArrayList<>();
+    for (TaskFunction function : TaskFunction.ALL) {
+      for (String name : List.of(function.name(), function.tryName())) {
+        Function1<Seq<Expression>, Expression> builder = args -> functions.get().builders.get(name).build(args);
+        out.add(new Tuple3<>(FunctionIdentifier.apply(name), info(function, name), builder));
+      }
+    }
+    return out;
+  }
+
+  private static ExpressionInfo info(TaskFunction function, String name) {
+    String usage = name + "(model, " + String.join(", ", function.inputs()) + "[, options]) - " + function.task()
+        + (name.equals(function.tryName()) ? "; NULL for a row it cannot compute" : "");
+    return new ExpressionInfo(Sparkformers.class.getName(), null, name, usage, "", "", "", "", "", "", "java_udf");
+  }
+
+  private static Sparkformers create(SparkSession spark) {
     Broadcast<SerializableConfiguration> hadoopConf =
         HadoopConfBroadcast.of(spark.sparkContext(), spark.sessionState().newHadoopConf());
     int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    FunctionRegistry registry = spark.sessionState().functionRegistry();
+    Map<String, FunctionBuilder> builders = new LinkedHashMap<>();
     Map<String, LongAccumulator> failed = new LinkedHashMap<>();
     for (TaskFunction function : TaskFunction.ALL) {
-      register(registry, new FunctionBuilder(spark, function, hadoopConf, taskCpus, null));
       LongAccumulator counter = spark.sparkContext().longAccumulator(function.tryName() + ".rowsFailed");
       failed.put(function.tryName(), counter);
-      register(registry, new FunctionBuilder(spark, function, hadoopConf, taskCpus, counter));
+      builders.put(function.name(), new FunctionBuilder(function, hadoopConf, taskCpus, null));
+      builders.put(function.tryName(), new FunctionBuilder(function, hadoopConf, taskCpus, counter));
     }
-    return new Sparkformers(failed);
-  }
-
-  private static void register(FunctionRegistry registry, FunctionBuilder builder) {
-    registry.createOrReplaceTempFunction(builder.name(), builder::build, "java_udf");
+    return new Sparkformers(builders, failed);
   }
 
   /** Rows the try_ function {@code tryFunction} turned into NULL, over every query since register. */

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.ml.AudioClassifier;
+import io.sparkformers.ml.DepthEstimator;
 import io.sparkformers.ml.ImageClassifier;
+import io.sparkformers.ml.ImageSegmenter;
+import io.sparkformers.ml.InferenceStage;
+import io.sparkformers.ml.ObjectDetector;
+import io.sparkformers.ml.SpeechRecognizer;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
 import java.nio.file.Path;
@@ -79,5 +84,48 @@ class MediaFunctionsTest {
       List<Row> labels = fromSql.get(name).getList(1);
       assertLabelScores(c.get("pipeline"), labels, name);
     }
+  }
+
+  /** The function over the fixture images (or clips) against the stage with the same options, whole rows. */
+  private void sameAsTheStage(String function, String options, InferenceStage<?, ?, ?> stage, Dataset<Row> files) {
+    String model = stage.getModelPath();
+    Dataset<Row> sql = spark.sql("SELECT name, " + function + "('" + model + "', content" + options + ") AS out FROM files");
+    Dataset<Row> staged = stage.setInputCol("content").setOutputCol("out").transform(files).select("name", "out");
+
+    assertEquals(staged.schema(), sql.schema(), function);
+    Map<String, Row> fromSql = byName(sql);
+    assertEquals(files.count(), fromSql.size());
+    assertEquals(byName(staged), fromSql, function);
+  }
+
+  @Test
+  void hfDetectObjectsIsTheObjectDetectorStage() {
+    sameAsTheStage("hf_detect_objects", ", map('threshold', '0.0')",
+        new ObjectDetector().setModelPath(Fixtures.model("object-detection-detr").toString()).setThreshold(0.0),
+        files("inputs/images"));
+  }
+
+  @Test
+  void hfSegmentImageIsTheImageSegmenterStage() {
+    sameAsTheStage("hf_segment_image", "",
+        new ImageSegmenter().setModelPath(Fixtures.model("image-segmentation-segformer").toString()),
+        files("inputs/images"));
+  }
+
+  @Test
+  void hfEstimateDepthIsTheDepthEstimatorStage() {
+    sameAsTheStage("hf_estimate_depth", "",
+        new DepthEstimator().setModelPath(Fixtures.model("depth-estimation-glpn").toString()),
+        files("inputs/images"));
+  }
+
+  @Test
+  void hfTranscribeIsTheSpeechRecognizerStage() {
+    Dataset<Row> clips = files("inputs/audio").where("name LIKE '%.wav'");
+    clips.createOrReplaceTempView("files");
+    sameAsTheStage("hf_transcribe", ", map('return_timestamps', 'word')",
+        new SpeechRecognizer().setModelPath(Fixtures.model("automatic-speech-recognition-wav2vec2").toString())
+            .setReturnTimestamps("word"),
+        clips);
   }
 }

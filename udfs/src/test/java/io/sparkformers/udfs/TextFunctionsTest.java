@@ -1,13 +1,15 @@
 package io.sparkformers.udfs;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.ml.FeatureExtractor;
 import io.sparkformers.ml.NullableIntParam;
 import io.sparkformers.ml.QuestionAnswerer;
+import io.sparkformers.ml.Summarizer;
 import io.sparkformers.ml.TextClassifier;
+import io.sparkformers.ml.TextGenerator;
+import io.sparkformers.ml.TokenClassifier;
 import io.sparkformers.ml.Translator;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
@@ -150,10 +152,75 @@ class TextFunctionsTest {
     assertEquals("array<float>", sql.schema().apply("embedding").dataType().simpleString());
     List<Row> fromSql = byId(sql);
     assertEquals(byId(stage), fromSql);
-    // sentence-transformers' all-MiniLM-L6-v2, as the stage's own test has it
-    List<Float> first = fromSql.get(0).getList(1);
-    float[] head = new float[5];
-    for (int i = 0; i < 5; i++) head[i] = first.get(i);
-    assertArrayEquals(new float[] {0.0677f, 0.0635f, 0.0487f, 0.0793f, 0.0374f}, head, 1e-4f);
+    // whole vectors: transformers.js on the same sentences (RealEmbeddingModelsTest says how they were made)
+    JsonNode reference = Fixtures.json("reference/tfjs/all-MiniLM-L6-v2.json");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(rows.get(i).getString(1), reference.get("sentences").get(i).asText());
+      List<Float> vector = fromSql.get(i).getList(1);
+      assertEquals(reference.get("vectors").get(i).size(), vector.size());
+      for (int d = 0; d < vector.size(); d++) {
+        assertEquals(reference.get("vectors").get(i).get(d).floatValue(), vector.get(d), 1e-4f, "sentence " + i + " dim " + d);
+      }
+    }
+  }
+
+  /** (id, text) of a fixture's golden cases under {@code field}, as the view {@code inputs}. */
+  private Dataset<Row> inputs(String model, String golden, String field) {
+    List<Row> rows = new ArrayList<>();
+    for (JsonNode c : Fixtures.golden(model, golden).get("cases")) rows.add(RowFactory.create(rows.size(), c.get(field).asText()));
+    Dataset<Row> df = spark.createDataFrame(rows,
+        new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType)).repartition(2);
+    df.createOrReplaceTempView("inputs");
+    return df;
+  }
+
+  @Test
+  void hfNerIsTheTokenClassifierStage() {
+    String model = Fixtures.model("token-classification-bert").toString();
+    Dataset<Row> texts = inputs("token-classification-bert", "golden_fast.json", "text");
+    Dataset<Row> sql = spark.sql("SELECT id, hf_ner('" + model + "', text, map('aggregation_strategy', 'simple'))"
+        + " AS entities FROM inputs");
+    Dataset<Row> stage = new TokenClassifier().setModelPath(model).setAggregationStrategy("simple")
+        .setOutputCol("entities").transform(texts).select("id", "entities");
+
+    assertEquals(stage.schema(), sql.schema());
+    List<Row> fromSql = byId(sql);
+    assertEquals(byId(stage), fromSql);
+    assertEquals(texts.count(), fromSql.size());
+  }
+
+  @Test
+  void hfGenerateIsTheTextGeneratorStage() {
+    String model = Fixtures.model("text-generation-gpt2").toString();
+    Dataset<Row> prompts = inputs("text-generation-gpt2", "golden.json", "prompt");
+    Dataset<Row> sql = spark.sql("SELECT id, hf_generate('" + model + "', text, map('max_new_tokens', '8'))"
+        + " AS generation FROM inputs");
+    Dataset<Row> stage = new TextGenerator().setModelPath(model).setMaxNewTokens(8)
+        .setOutputCol("generation").transform(prompts).select("id", "generation");
+
+    assertEquals(stage.schema(), sql.schema());
+    List<Row> fromSql = byId(sql);
+    assertEquals(byId(stage), fromSql);
+    JsonNode cases = Fixtures.golden("text-generation-gpt2", "golden.json").get("cases");
+    assertEquals(cases.get(0).get("pipeline").get(0).get("generated_text").asText(), fromSql.get(0).getStruct(1).getString(0));
+  }
+
+  @Test
+  void hfSummarizeIsTheSummarizerStage() {
+    String model = Fixtures.model("summarization-bart").toString();
+    Dataset<Row> texts = inputs("summarization-bart", "golden.json", "text");
+    // the goldens' pipeline call: max_new_tokens 8, greedy, min_length 0, truncation
+    Dataset<Row> sql = spark.sql("SELECT id, hf_summarize('" + model + "', text, map('max_new_tokens', '8',"
+        + " 'min_length', '0', 'truncation', 'true')) AS summary FROM inputs");
+    Dataset<Row> stage = new Summarizer().setModelPath(model).setMaxNewTokens(8).setMinLength(0).setTruncation(true)
+        .setOutputCol("summary").transform(texts).select("id", "summary");
+
+    assertEquals(stage.schema(), sql.schema());
+    List<Row> fromSql = byId(sql);
+    assertEquals(byId(stage), fromSql);
+    JsonNode cases = Fixtures.golden("summarization-bart", "golden.json").get("cases");
+    for (int i = 0; i < fromSql.size(); i++) {
+      assertEquals(cases.get(i).get("pipeline").get(0).get("summary_text").asText(), fromSql.get(i).getStruct(1).getString(0));
+    }
   }
 }

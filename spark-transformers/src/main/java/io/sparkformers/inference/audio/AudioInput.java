@@ -30,9 +30,10 @@ public final class AudioInput {
 
   /** The decoded clip, within {@code limits}; {@code modelRate} stands in for a rate of 0. */
   public AudioClip clip(AudioLimits limits, int modelRate) {
-    if (encoded != null) {
-      return new AudioDecoder(limits).decode(encoded);
-    }
+    return finite(encoded != null ? new AudioDecoder(limits).decode(encoded) : raw(limits, modelRate));
+  }
+
+  private AudioClip raw(AudioLimits limits, int modelRate) {
     if (samples == null || samples.length == 0) {
       throw new InvalidInputException("audio has no samples");
     }
@@ -45,5 +46,22 @@ public final class AudioInput {
           "audio is %.1f s long, over the limit of %.1f s", (double) samples.length / rate, limits.maxSeconds()));
     }
     return AudioClip.mono(samples, rate);
+  }
+
+  /**
+   * A NaN or infinite sample (float WAV, or an array column) would turn the whole row's normalized
+   * input and scores into NaN, which transformers returns as if it were a prediction: an invalid row here.
+   */
+  private static AudioClip finite(AudioClip clip) {
+    float[][] channels = clip.channels();
+    for (int c = 0; c < channels.length; c++) {
+      for (int i = 0; i < channels[c].length; i++) {
+        if (!Float.isFinite(channels[c][i])) {
+          throw new InvalidInputException("sample " + i + " of channel " + c + " is " + channels[c][i]
+              + "; audio samples must be finite");
+        }
+      }
+    }
+    return clip;
   }
 }

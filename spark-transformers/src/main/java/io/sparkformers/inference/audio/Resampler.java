@@ -11,12 +11,21 @@ package io.sparkformers.inference.audio;
 public final class Resampler {
   private static final int LOWPASS_FILTER_WIDTH = 6;
   private static final double ROLLOFF = 0.99;
+  /**
+   * Kernels are kept when all phases together have at most this many taps (16 MB); past it (a rate
+   * prime to the target and large, as a hostile header declares: 2^31 - 1 Hz would need 25 billion)
+   * each output sample computes its taps afresh, so memory stays at one kernel row.
+   */
+  private static final long MAX_KEPT_TAPS = 1L << 22;
 
   private final int orig;
   private final int target;
   private final int width;
-  private final int[] firstTap;
-  private final float[][] taps;
+  private final double baseFreq;
+  private final Kernel[] kept;
+
+  /** One output phase's non-zero taps, the first at input offset {@code first} (before padding). */
+  private record Kernel(long first, float[] taps) {}
 
   public Resampler(int origRate, int newRate) {
     if (origRate <= 0 || newRate <= 0) {
@@ -25,33 +34,33 @@ public final class Resampler {
     int gcd = gcd(origRate, newRate);
     this.orig = origRate / gcd;
     this.target = newRate / gcd;
-    double baseFreq = Math.min(orig, target) * ROLLOFF;
-    this.width = (int) Math.ceil(LOWPASS_FILTER_WIDTH * orig / baseFreq);
-    this.firstTap = new int[target];
-    this.taps = new float[target][];
-    for (int phase = 0; phase < target; phase++) {
-      kernel(phase, baseFreq);
+    this.baseFreq = Math.min(orig, target) * ROLLOFF;
+    this.width = (int) Math.ceil((double) LOWPASS_FILTER_WIDTH * orig / baseFreq); // double: 6 x orig passes 2^31
+    long tapsPerPhase = (long) Math.ceil(2.0 * LOWPASS_FILTER_WIDTH * orig / baseFreq) + 2;
+    this.kept = (long) target * tapsPerPhase <= MAX_KEPT_TAPS ? new Kernel[target] : null;
+    if (kept != null) {
+      for (int phase = 0; phase < target; phase++) kept[phase] = kernel(phase);
     }
   }
 
   /** torchaudio's kernel row for one output phase, restricted to |t| < lowpass_filter_width. */
-  private void kernel(int phase, double baseFreq) {
+  private Kernel kernel(int phase) {
     double centre = (double) phase / target;
     double reach = LOWPASS_FILTER_WIDTH / baseFreq;
-    int lo = Math.max(0, (int) Math.floor(width + orig * (centre - reach)));
-    int hi = Math.min(2 * width + orig - 1, (int) Math.ceil(width + orig * (centre + reach)));
-    float[] row = new float[hi - lo + 1];
+    // long: width + orig passes 2^31 when a header declares a rate near it
+    long lo = Math.max(0, (long) Math.floor(width + orig * (centre - reach)));
+    long hi = Math.min(2L * width + orig - 1, (long) Math.ceil(width + orig * (centre + reach)));
+    float[] row = new float[Math.toIntExact(hi - lo + 1)];
     double scale = baseFreq / orig;
-    for (int k = lo; k <= hi; k++) {
+    for (long k = lo; k <= hi; k++) {
       double t = ((double) (k - width) / orig - centre) * baseFreq;
       t = Math.max(-LOWPASS_FILTER_WIDTH, Math.min(LOWPASS_FILTER_WIDTH, t));
       double window = Math.pow(Math.cos(t * Math.PI / LOWPASS_FILTER_WIDTH / 2), 2);
       double x = t * Math.PI;
       double sinc = x == 0 ? 1.0 : Math.sin(x) / x;
-      row[k - lo] = (float) (sinc * window * scale);
+      row[(int) (k - lo)] = (float) (sinc * window * scale);
     }
-    firstTap[phase] = lo;
-    taps[phase] = row;
+    return new Kernel(lo, row);
   }
 
   public static float[] resample(float[] samples, int origRate, int newRate) {
@@ -66,14 +75,15 @@ public final class Resampler {
     for (int m = 0; m < outLength; m++) {
       int block = m / target;
       int phase = m % target;
+      Kernel kernel = kept != null ? kept[phase] : kernel(phase);
       // conv1d over the input padded by `width` zeros on the left: tap k reads x[block*orig + k - width]
-      int start = block * orig + firstTap[phase] - width;
-      float[] row = taps[phase];
+      long start = (long) block * orig + kernel.first() - width;
+      float[] row = kernel.taps();
       double acc = 0;
-      int from = Math.max(0, -start);
-      int to = Math.min(row.length, length - start);
+      int from = (int) Math.max(0, -start);
+      int to = (int) Math.min(row.length, length - start);
       for (int k = from; k < to; k++) {
-        acc += row[k] * samples[start + k];
+        acc += row[k] * samples[(int) (start + k)];
       }
       out[m] = (float) acc;
     }

@@ -46,6 +46,27 @@ abstract class DeclaredSession implements ModelSession {
     return inputShapes.containsKey(name);
   }
 
+  /**
+   * The outputs of a run, refused when one does not have the shape its graph declares (rank, and
+   * every fixed dimension): the pipelines size their reads by the declared shapes, so a graph that
+   * lies about them would otherwise read past a row or mix up labels.
+   */
+  final Map<String, Tensor> asDeclared(Map<String, Tensor> outputs) {
+    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+      long[] declared = outputShapes.get(e.getKey());
+      long[] actual = e.getValue().shape();
+      if (declared == null) continue;
+      boolean agrees = declared.length == actual.length;
+      for (int i = 0; agrees && i < declared.length; i++) agrees = declared[i] <= 0 || declared[i] == actual[i];
+      if (!agrees) {
+        throw new IllegalStateException("the graph declares output " + e.getKey() + " as "
+            + java.util.Arrays.toString(declared) + " but produced " + java.util.Arrays.toString(actual)
+            + ": its declared shapes are wrong (-1 is a free dimension)");
+      }
+    }
+    return outputs;
+  }
+
   private static long[] declared(Map<String, long[]> shapes, String name, String kind) {
     long[] shape = shapes.get(name);
     if (shape == null) throw new IllegalArgumentException("graph has no tensor " + kind + " " + name);

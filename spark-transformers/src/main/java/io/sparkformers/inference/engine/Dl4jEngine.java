@@ -64,9 +64,12 @@ public final class Dl4jEngine implements InferenceEngine {
     }
   }
 
-  /** {@code intraOpThreads} has no per-session counterpart in nd4j: its thread pool is per process (OMP_NUM_THREADS). */
+  /**
+   * {@code options} have no per-session counterpart in nd4j: its thread pool is per process
+   * (OMP_NUM_THREADS) and its memory its own workspaces.
+   */
   @Override
-  public ModelSession open(Path graph, Device device, int intraOpThreads) {
+  public ModelSession open(Path graph, Device device, EngineOptions options) {
     if (device.kind() == Device.Kind.AUTO) {
       throw new IllegalArgumentException("resolve device auto before opening a session");
     }

@@ -12,9 +12,9 @@ public interface InferenceEngine {
   /**
    * @param graph an ONNX file
    * @param device a resolved device (never {@code auto})
-   * @param intraOpThreads threads one run may use; Spark's task.cpus on CPU
+   * @param options threads per run and memory settings
    */
-  ModelSession open(Path graph, Device device, int intraOpThreads);
+  ModelSession open(Path graph, Device device, EngineOptions options);
 
   static InferenceEngine named(String name) {
     switch (name == null ? "onnxruntime" : name.toLowerCase(java.util.Locale.ROOT)) {

@@ -2,6 +2,7 @@ package io.sparkformers.inference.engine;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A loaded graph. Thread-safe: concurrent tasks of one executor share one session. */
 public interface ModelSession extends AutoCloseable {
@@ -17,6 +18,11 @@ public interface ModelSession extends AutoCloseable {
 
   /** Runs the graph; returns the requested outputs, or all of them when none are named. */
   Map<String, Tensor> run(Map<String, Tensor> inputs, String... outputs);
+
+  /** Runs that keep outputs in the engine's memory; empty when the engine cannot. */
+  default Optional<ResidentRuns> residentRuns() {
+    return Optional.empty();
+  }
 
   @Override
   void close();

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** ONNX Runtime Java: the default engine (CPU; CUDA execution provider in the gpu build). */
@@ -34,12 +35,14 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
   }
 
   @Override
-  public ModelSession open(Path graph, Device device, int intraOpThreads) {
+  public ModelSession open(Path graph, Device device, EngineOptions settings) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+      options.setIntraOpNumThreads(Math.max(1, settings.threads()));
       options.setInterOpNumThreads(1);
+      options.setCPUArenaAllocator(settings.cpuArena());
+      options.setMemoryPatternOptimization(settings.memoryPattern());
       if (device.kind() == Device.Kind.CUDA) {
         options.addCUDA(Math.max(0, device.index()));
       } else if (device.kind() == Device.Kind.AUTO) {
@@ -53,11 +56,18 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
 
   private static final class Session extends DeclaredSession {
     private final OrtSession session;
+    private final OrtResidentRuns residentRuns;
 
     Session(OrtSession session) throws OrtException {
       super(List.copyOf(session.getInputNames()), List.copyOf(session.getOutputNames()),
           tensorShapes(session.getInputInfo()), tensorShapes(session.getOutputInfo()));
       this.session = session;
+      this.residentRuns = new OrtResidentRuns(session, inputNames());
+    }
+
+    @Override
+    public Optional<ResidentRuns> residentRuns() {
+      return Optional.of(residentRuns);
     }
 
     private static Map<String, long[]> tensorShapes(Map<String, NodeInfo> infos) {
@@ -86,58 +96,12 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
           for (Map.Entry<String, OnnxValue> e : result) {
             out.put(e.getKey(), fromOrt((OnnxTensor) e.getValue()));
           }
-          return out;
+          return asDeclared(out);
         }
       } catch (OrtException e) {
         throw new IllegalStateException("ONNX Runtime run failed: " + e.getMessage(), e);
       } finally {
         feeds.values().forEach(OnnxTensor::close);
-      }
-    }
-
-    private static OnnxTensor toOrt(OrtEnvironment env, Tensor t) throws OrtException {
-      switch (t.type()) {
-        case FLOAT32:
-          return OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t.shape());
-        case INT64:
-          return OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), t.shape());
-        default:
-          return OnnxTensor.createTensor(env, reshapeBools(t.bools(), t.shape()));
-      }
-    }
-
-    /** ORT Java takes booleans only as nested arrays; the graphs we feed use bool for flags. */
-    private static Object reshapeBools(boolean[] data, long[] shape) {
-      if (shape.length == 0) return data[0];
-      if (shape.length == 1) return data;
-      throw new IllegalArgumentException("bool tensors of rank > 1 are not supported: " + Arrays.toString(shape));
-    }
-
-    private static Tensor fromOrt(OnnxTensor t) {
-      long[] shape = t.getInfo().getShape();
-      switch (t.getInfo().type) {
-        case FLOAT: {
-          // getFloatBuffer already copies out of native memory into a fresh heap buffer: take its
-          // array rather than copying the batch's largest array a second time
-          FloatBuffer b = t.getFloatBuffer();
-          if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining()) {
-            return Tensor.floats(b.array(), shape);
-          }
-          float[] data = new float[b.remaining()];
-          b.get(data);
-          return Tensor.floats(data, shape);
-        }
-        case INT64: {
-          LongBuffer b = t.getLongBuffer();
-          if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining()) {
-            return Tensor.longs(b.array(), shape);
-          }
-          long[] data = new long[b.remaining()];
-          b.get(data);
-          return Tensor.longs(data, shape);
-        }
-        default:
-          throw new IllegalStateException("unsupported output type " + t.getInfo().type);
       }
     }
 
@@ -153,6 +117,52 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     @Override
     public String toString() {
       return "OrtSession" + inputNames() + "->" + outputNames();
+    }
+  }
+
+  static OnnxTensor toOrt(OrtEnvironment env, Tensor t) throws OrtException {
+    switch (t.type()) {
+      case FLOAT32:
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), t.shape());
+      case INT64:
+        return OnnxTensor.createTensor(env, LongBuffer.wrap(t.longs()), t.shape());
+      default:
+        return OnnxTensor.createTensor(env, reshapeBools(t.bools(), t.shape()));
+    }
+  }
+
+  /** ORT Java takes booleans only as nested arrays; the graphs we feed use bool for flags. */
+  private static Object reshapeBools(boolean[] data, long[] shape) {
+    if (shape.length == 0) return data[0];
+    if (shape.length == 1) return data;
+    throw new IllegalArgumentException("bool tensors of rank > 1 are not supported: " + Arrays.toString(shape));
+  }
+
+  static Tensor fromOrt(OnnxTensor t) {
+    long[] shape = t.getInfo().getShape();
+    switch (t.getInfo().type) {
+      case FLOAT: {
+        // getFloatBuffer already copies out of native memory into a fresh heap buffer: take its
+        // array rather than copying the batch's largest array a second time
+        FloatBuffer b = t.getFloatBuffer();
+        if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining()) {
+          return Tensor.floats(b.array(), shape);
+        }
+        float[] data = new float[b.remaining()];
+        b.get(data);
+        return Tensor.floats(data, shape);
+      }
+      case INT64: {
+        LongBuffer b = t.getLongBuffer();
+        if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining()) {
+          return Tensor.longs(b.array(), shape);
+        }
+        long[] data = new long[b.remaining()];
+        b.get(data);
+        return Tensor.longs(data, shape);
+      }
+      default:
+        throw new IllegalStateException("unsupported output type " + t.getInfo().type);
     }
   }
 }

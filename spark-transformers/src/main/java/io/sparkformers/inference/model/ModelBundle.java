@@ -33,9 +33,11 @@ public final class ModelBundle {
     if (!Files.isDirectory(dir)) {
       throw new ModelFolderException("model folder " + dir + " does not exist or is not a directory");
     }
+    ModelFolderGuard.checkLinks(dir);
     Path configFile = dir.resolve("config.json");
     JsonNode config =
         Files.isRegularFile(configFile) ? readJson(configFile) : JSON.createObjectNode();
+    ModelFolderGuard.checkConfig(configFile, config);
     return new ModelBundle(dir, config);
   }
 
@@ -73,8 +75,10 @@ public final class ModelBundle {
 
   /** tokenizer.json, which every text task needs. */
   public Path tokenizerFile() {
-    return require("tokenizer.json", "a text task needs the fast tokenizer file tokenizer.json"
+    Path file = require("tokenizer.json", "a text task needs the fast tokenizer file tokenizer.json"
         + " (save_pretrained of a fast tokenizer or optimum-cli export writes it)");
+    ModelFolderGuard.checkSize(file, ModelFolderGuard.MAX_TOKENIZER_BYTES);
+    return file;
   }
 
   public Optional<JsonNode> tokenizerConfig() {
@@ -100,7 +104,10 @@ public final class ModelBundle {
   public Optional<Path> findGraph(String name, String dtype) {
     String file = name + variantSuffix(dtype) + ".onnx";
     for (Path candidate : List.of(dir.resolve(file), dir.resolve("onnx").resolve(file))) {
-      if (Files.isRegularFile(candidate)) return Optional.of(candidate);
+      if (Files.isRegularFile(candidate)) {
+        ModelFolderGuard.checkExternalData(dir, candidate);
+        return Optional.of(candidate);
+      }
     }
     return Optional.empty();
   }
@@ -149,7 +156,9 @@ public final class ModelBundle {
     return Files.isRegularFile(file) ? Optional.of(readJson(file)) : Optional.empty();
   }
 
+  /** A JSON file, refused before reading when it is larger than any real model's (ModelFolderGuard). */
   public static JsonNode readJson(Path file) {
+    ModelFolderGuard.checkSize(file, ModelFolderGuard.maxJsonBytes(file));
     try {
       return JSON.readTree(file.toFile());
     } catch (IOException e) {

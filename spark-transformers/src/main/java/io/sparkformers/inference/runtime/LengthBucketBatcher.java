@@ -16,6 +16,9 @@ import java.util.function.Function;
  * cost (tokens, pixels, samples) so each batch pads little, cuts batches by row count and by a cost
  * budget, predicts, and hands results back in arrival order. Memory is bounded by one window.
  *
+ * <p>A pipeline that batches continuously (generation) gets the whole window at once and keeps a
+ * batch of it in the model itself.
+ *
  * <p>A batch that fails is split in half and retried, so an out-of-memory batch or one poisoned row
  * costs only that row.
  */
@@ -107,6 +110,10 @@ public final class LengthBucketBatcher {
       todo.sort(Comparator.comparingLong(s -> s.features.cost()));
     }
     int start = 0;
+    if (pipeline.batchesContinuously() && !todo.isEmpty()) {
+      predict(todo, pipeline, metrics);
+      start = todo.size();
+    }
     while (start < todo.size()) {
       int end = start;
       long longest = 0;

@@ -1,6 +1,7 @@
 package io.sparkformers.inference.runtime;
 
 import io.sparkformers.inference.engine.Device;
+import io.sparkformers.inference.engine.EngineOptions;
 import io.sparkformers.inference.engine.InferenceEngine;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.model.ModelBundle;
@@ -16,10 +17,26 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * The small, serializable description of a model that travels to executors (never the weights):
- * where it is, which graph variant, which engine and device, how many threads a task may use.
+ * where it is, which graph variant, which engine and device, and the engine's options (threads a
+ * task may use, memory settings).
  */
-public record ModelSpec(String uri, String dtype, String engine, String device, int threads)
+public record ModelSpec(String uri, String dtype, String engine, String device, EngineOptions options)
     implements Serializable {
+
+  /** The same model with the engine's default memory settings. */
+  public ModelSpec(String uri, String dtype, String engine, String device, int threads) {
+    this(uri, dtype, engine, device, EngineOptions.defaults(threads));
+  }
+
+  /** The same settings for the model at {@code otherUri}. */
+  public ModelSpec at(String otherUri) {
+    return new ModelSpec(otherUri, dtype, engine, device, options);
+  }
+
+  /** The same settings on CPU: the driver, which may have no GPU, checks models there. */
+  public ModelSpec onCpu() {
+    return new ModelSpec(uri, dtype, engine, "cpu", options);
+  }
 
   /**
    * The model as this task sees it: the local folder, the resolved device and cached sessions.
@@ -69,9 +86,9 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
     public ModelSession session(String name) {
       Path graph = bundle.graph(name, spec.dtype());
       List<Object> key = List.of("session", graph.toAbsolutePath().toString(), fingerprint(graph),
-          engine.name(), device, spec.threads());
+          engine.name(), device, spec.options());
       return ModelCache.get("session", key, () -> DeviceWorkerMode.fromEnvironment().session(
-          engine.open(graph, device, spec.threads()), device, graph.getFileName().toString(),
+          engine.open(graph, device, spec.options()), device, graph.getFileName().toString(),
           DeviceWorker.Settings.defaults()));
     }
 

@@ -32,6 +32,14 @@ public abstract class TaskPipeline<I, F extends Features, O> {
     return 1;
   }
 
+  /**
+   * Whether forward takes any number of rows and keeps at most a batch of them in the model itself
+   * (generation's continuous batching), so the batcher hands it all the rows it reads ahead.
+   */
+  public boolean batchesContinuously() {
+    return false;
+  }
+
   /** Predicts a batch; outputs come back in the order of {@code batch}. */
   public List<O> predict(List<F> batch) {
     Map<String, Tensor> outputs = forward(collate(batch));

@@ -2,20 +2,30 @@ package io.sparkformers.inference.vision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkformers.inference.model.ModelFolderException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds the {@link ImageProcessor} that {@code preprocessor_config.json} names in
- * {@code image_processor_type}, with the transformers 4.38 defaults of that class for absent
- * keys. The processor classes differ only in how they size, crop and pad; each case says how.
+ * Builds the {@link ImageProcessor} of a {@code preprocessor_config.json}: one recipe read from the
+ * file's fields (do_resize, size, resample, do_center_crop, crop_size, do_rescale, rescale_factor,
+ * do_normalize, image_mean, image_std, ...), with the transformers 4.38 defaults of the class it
+ * names ({@code image_processor_defaults.json}) for what it omits. A class without an entry works
+ * when the file spells out every field the recipe needs; a field that would change the pixels in a
+ * way the recipe does not reproduce is refused by name.
  */
 public final class ImageProcessors {
+  private static final Logger LOG = LoggerFactory.getLogger(ImageProcessors.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final float[] IMAGENET_DEFAULT_MEAN = {0.485f, 0.456f, 0.406f};
-  private static final float[] IMAGENET_DEFAULT_STD = {0.229f, 0.224f, 0.225f};
-  private static final float[] IMAGENET_STANDARD = {0.5f, 0.5f, 0.5f};
+  private static final JsonNode DEFAULTS = readDefaults();
+  /** Fields of other processor classes that change the pixels in ways this recipe does not follow. */
+  private static final List<String> UNSUPPORTED = List.of("do_pad", "size_divisor", "size_divisibility", "pad_size",
+      "do_thumbnail", "do_align_long_axis", "do_crop_margin", "do_color_quantize", "offset", "do_map_pixels");
 
   private ImageProcessors() {}
 
@@ -32,80 +42,85 @@ public final class ImageProcessors {
     String type = config.path("image_processor_type")
         .asText(config.path("feature_extractor_type").asText(""))
         .replace("FeatureExtractor", "ImageProcessor");
-    JsonNode size = config.path("size");
-    switch (type) {
-      case "ViTImageProcessor":
-        return build(config, fixed(size, 224), null, IMAGENET_STANDARD, IMAGENET_STANDARD);
-      case "SegformerImageProcessor":
-        return build(config, fixed(size, 512), null, IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
-      case "ConvNextImageProcessor": {
-        // Below 384 the image is resized to shortest_edge / crop_pct, then center-cropped to
-        // shortest_edge; at 384 and above it is warped to a square without cropping.
-        int shortest = size.isInt() ? size.asInt() : size.path("shortest_edge").asInt(384);
-        if (shortest >= 384) {
-          return build(config, ResizePolicy.exact(shortest, shortest), null,
-              IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
+    JsonNode defaults = DEFAULTS.get(type);
+    ProcessorFields fields = new ProcessorFields(config, defaults);
+    if (defaults == null) {
+      for (String field : UNSUPPORTED) {
+        if (fields.isSet(field)) {
+          throw new ModelFolderException("preprocessor_config.json of '" + type + "' sets " + field
+              + ", which changes the pixels in a way this library does not reproduce");
         }
-        double cropPct = config.path("crop_pct").asDouble(224.0 / 256.0);
-        return build(config, ResizePolicy.shortestEdge((int) (shortest / cropPct)), new int[] {shortest, shortest},
-            IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
       }
-      case "DetrImageProcessor":
-        return build(config, shortestWithin(config), null, IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
-      case "Mask2FormerImageProcessor": {
-        // Resizes to size (fixed, or shortest/longest edge), rounded up to size_divisor.
-        ResizePolicy base = size.has("height") ? fixed(size, 384) : shortestWithin(config);
-        return build(config, ResizePolicy.roundedUpTo(base, config.path("size_divisor").asInt(32)), null,
-            IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD);
+      LOG.info("no transformers defaults for image processor '{}'; using the fields its preprocessor_config.json spells out",
+          type);
+    }
+    boolean doResize = fields.bool("do_resize");
+    Sizing sizing = doResize ? sizing(fields) : new Sizing(null, null);
+    int[] crop = sizing.crop();
+    if (crop == null && fields.optionalBool("do_center_crop")) {
+      crop = SizeField.crop(fields.required("crop_size"));
+    }
+    boolean doRescale = fields.bool("do_rescale");
+    boolean doNormalize = fields.optionalBool("do_normalize");
+    float[] std = doNormalize ? floats(fields.required("image_std")) : null;
+    boolean includeTop = fields.optionalBool("include_top");
+    return new ImageProcessor(new ImageProcessor.Recipe(
+        sizing.resize(),
+        doResize ? Resampling.fromCode(fields.required("resample").asInt()) : Resampling.BILINEAR,
+        crop,
+        doRescale ? fields.required("rescale_factor").asDouble() : null,
+        doRescale && fields.optionalBool("rescale_offset"),
+        doNormalize ? floats(fields.required("image_mean")) : null,
+        std,
+        includeTop ? floats(fields.required("image_std")) : null,
+        fields.optionalBool("do_flip_channel_order"),
+        padDivisor(fields)));
+  }
+
+  private record Sizing(ResizePolicy resize, int[] crop) {}
+
+  /** The resize target rule: the size field's form, refined by the class rule or the fields it reads. */
+  private static Sizing sizing(ProcessorFields fields) {
+    String rule = fields.rule("resize");
+    String divisorRule = fields.rule("size_divisor_rule");
+    if ("resize_down".equals(divisorRule)) {
+      // GLPN: no target size; the input is rounded down to size_divisor.
+      return new Sizing(ResizePolicy.roundedDownTo(fields.required("size_divisor").asInt()), null);
+    }
+    SizeField size = SizeField.of(fields);
+    ResizePolicy resize;
+    int[] crop = null;
+    if ("convnext".equals(rule)) {
+      // ConvNextImageProcessor.resize: below 384 the shortest edge goes to shortest_edge / crop_pct and is
+      // center-cropped to a square of shortest_edge; at 384 and above the image is warped to that square.
+      int shortest = size.shortestEdge();
+      if (shortest >= 384) {
+        return new Sizing(ResizePolicy.exact(shortest, shortest), null);
       }
-      case "GLPNImageProcessor":
-        // Rounds height and width down to size_divisor; rescales, never normalizes.
-        return build(config, ResizePolicy.roundedDownTo(config.path("size_divisor").asInt(32)), null,
-            null, null);
-      default:
-        throw new IllegalArgumentException("unsupported image_processor_type '" + type
-            + "'; supported: ViT, ConvNext, Detr, Segformer, Mask2Former and GLPN image processors");
+      return new Sizing(ResizePolicy.shortestEdge((int) (shortest / fields.required("crop_pct").asDouble())),
+          new int[] {shortest, shortest});
+    } else if ("levit".equals(rule) && size.isShortestEdge()) {
+      resize = ResizePolicy.shortestEdge((int) (256.0 / 224 * size.shortestEdge()));
+    } else if ("yolos".equals(rule)) {
+      resize = ResizePolicy.yolos(size.shortestEdge(), size.longestEdge());
+    } else {
+      resize = size.policy(fields);
     }
+    if ("resize_up".equals(divisorRule)) {
+      resize = ResizePolicy.roundedUpTo(resize, fields.required("size_divisor").asInt());
+    }
+    return new Sizing(resize, crop);
   }
 
-  /**
-   * The settings every processor shares. A null {@code mean} means the processor has no
-   * normalisation step; otherwise {@code do_normalize} defaults to true.
-   */
-  private static ImageProcessor build(JsonNode config, ResizePolicy resize, int[] crop, float[] mean, float[] std) {
-    boolean doResize = config.path("do_resize").asBoolean(true);
-    boolean doNormalize = mean != null && config.path("do_normalize").asBoolean(true);
-    return new ImageProcessor(
-        doResize ? resize : null,
-        Resampling.fromCode(config.path("resample").asInt(2)),
-        doResize ? crop : null,
-        config.path("do_rescale").asBoolean(true) ? config.path("rescale_factor").asDouble(1 / 255.0) : null,
-        doNormalize ? floats(config.path("image_mean"), mean) : null,
-        doNormalize ? floats(config.path("image_std"), std) : null);
+  /** DPT's do_pad: centered zero padding up to a multiple of size_divisor; 0 for none. */
+  private static int padDivisor(ProcessorFields fields) {
+    if ("size_divisor".equals(fields.rule("pad")) && fields.optionalBool("do_pad")) {
+      return fields.required("size_divisor").asInt();
+    }
+    return 0;
   }
 
-  /** {@code size: {height, width}}, or a legacy int meaning a square. */
-  private static ResizePolicy fixed(JsonNode size, int defaultEdge) {
-    if (size.isInt()) {
-      return ResizePolicy.exact(size.asInt(), size.asInt());
-    }
-    return ResizePolicy.exact(size.path("height").asInt(defaultEdge), size.path("width").asInt(defaultEdge));
-  }
-
-  /** DETR-style size: {shortest_edge, longest_edge}, or the legacy int size with max_size. */
-  private static ResizePolicy shortestWithin(JsonNode config) {
-    JsonNode size = config.path("size");
-    if (size.isInt()) {
-      int maxSize = config.path("max_size").asInt(config.path("_max_size").asInt(1333));
-      return ResizePolicy.shortestEdgeWithin(size.asInt(), maxSize);
-    }
-    return ResizePolicy.shortestEdgeWithin(size.path("shortest_edge").asInt(800), size.path("longest_edge").asInt(1333));
-  }
-
-  private static float[] floats(JsonNode values, float[] defaults) {
-    if (values.isMissingNode() || values.isNull()) {
-      return defaults;
-    }
+  static float[] floats(JsonNode values) {
     if (values.isNumber()) {
       float v = values.floatValue();
       return new float[] {v, v, v};
@@ -115,5 +130,13 @@ public final class ImageProcessors {
       out[i] = values.get(i).floatValue();
     }
     return out;
+  }
+
+  private static JsonNode readDefaults() {
+    try (InputStream in = ImageProcessors.class.getResourceAsStream("image_processor_defaults.json")) {
+      return JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

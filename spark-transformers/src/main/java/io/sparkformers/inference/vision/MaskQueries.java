@@ -3,7 +3,7 @@ package io.sparkformers.inference.vision;
 import io.sparkformers.inference.task.ClassScores;
 
 /**
- * One image's raw outputs of a mask-classification model (Mask2Former): per query, class logits
+ * One image's raw outputs of a mask-classification model (MaskFormer, Mask2Former): per query, class logits
  * over the labels plus a trailing "no object" class, and a low-resolution mask logit map.
  *
  * @param classLogits {@code class_queries_logits} of one image, [queries, labels + 1]
@@ -16,6 +16,12 @@ public record MaskQueries(float[] classLogits, float[] maskLogits, int queries, 
           + maskLogits.length + " values do not fit " + queries + " queries, " + labels + " labels, "
           + maskHeight + "x" + maskWidth + " masks");
     }
+  }
+
+  /** The same queries with mask logits resized bilinearly (align_corners=False) to {@code height} x {@code width}. */
+  public MaskQueries upsampled(int height, int width) {
+    return new MaskQueries(classLogits, TorchInterpolate.bilinear(maskLogits, queries, maskHeight, maskWidth, height, width),
+        queries, labels, height, width);
   }
 
   /** Softmax over the labels and "no object" for query {@code q}. */

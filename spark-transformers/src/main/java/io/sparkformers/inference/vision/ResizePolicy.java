@@ -48,6 +48,56 @@ public interface ResizePolicy {
     };
   }
 
+  /**
+   * DPT's {@code get_resize_output_image_size}: scale to {@code height} x {@code width}; with
+   * {@code keepAspectRatio} both sides take the scale closer to 1; each side is then rounded (half
+   * to even) to a multiple of {@code multiple}.
+   */
+  static ResizePolicy keepingAspectRatio(int height, int width, boolean keepAspectRatio, int multiple) {
+    return (h, w) -> {
+      double scaleHeight = (double) height / h;
+      double scaleWidth = (double) width / w;
+      if (keepAspectRatio) {
+        if (Math.abs(1 - scaleWidth) < Math.abs(1 - scaleHeight)) {
+          scaleHeight = scaleWidth;
+        } else {
+          scaleWidth = scaleHeight;
+        }
+      }
+      return new int[] {toMultiple(scaleHeight * h, multiple), toMultiple(scaleWidth * w, multiple)};
+    };
+  }
+
+  private static int toMultiple(double value, int multiple) {
+    int x = (int) Math.rint(value / multiple) * multiple;
+    return x < 0 ? (int) Math.ceil(value / multiple) * multiple : x;
+  }
+
+  /**
+   * YOLOS's {@code get_size_with_aspect_ratio}: DETR's shortest edge within a longest one, except
+   * that a square input keeps its size, then both sides floored to a multiple of 16.
+   */
+  static ResizePolicy yolos(int shortest, int longest) {
+    return (h, w) -> {
+      int size = shortest;
+      double minSide = Math.min(h, w);
+      double maxSide = Math.max(h, w);
+      if (maxSide / minSide * size > longest) {
+        size = (int) Math.rint(longest * minSide / maxSide);
+      }
+      int height = h;
+      int width = w;
+      if (w < h && w != size) {
+        height = (int) ((double) size * h / w);
+        width = size;
+      } else if (h < w && h != size) {
+        width = (int) ((double) size * w / h);
+        height = size;
+      }
+      return new int[] {height - height % 16, width - width % 16};
+    };
+  }
+
   /** Mask2Former's {@code size_divisor}: round the target of {@code base} up to a multiple. */
   static ResizePolicy roundedUpTo(ResizePolicy base, int divisor) {
     return (h, w) -> {

@@ -4,15 +4,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Writes RIFF/WAVE files for tests: PCM, IEEE float or WAVE_FORMAT_EXTENSIBLE, any channel count. */
-final class WavBytes {
-  static final int PCM = 1;
-  static final int IEEE_FLOAT = 3;
-  static final int EXTENSIBLE = 0xFFFE;
+public final class WavBytes {
+  public static final int PCM = 1;
+  public static final int IEEE_FLOAT = 3;
+  public static final int EXTENSIBLE = 0xFFFE;
 
   private WavBytes() {}
 
   /** A WAV whose data chunk holds {@code samples} (interleaved, already in [-1, 1)). */
-  static byte[] of(int formatTag, int bits, int channels, int rate, float[] interleaved) {
+  public static byte[] of(int formatTag, int bits, int channels, int rate, float[] interleaved) {
     ByteBuffer data = ByteBuffer.allocate(interleaved.length * bits / 8).order(ByteOrder.LITTLE_ENDIAN);
     boolean isFloat = formatTag == IEEE_FLOAT;
     for (float s : interleaved) {
@@ -31,7 +31,7 @@ final class WavBytes {
   }
 
   /** A WAV whose header declares {@code declaredDataBytes} but which holds only {@code data}. */
-  static byte[] withHeader(int formatTag, int bits, int channels, int rate, byte[] data, long declaredDataBytes) {
+  public static byte[] withHeader(int formatTag, int bits, int channels, int rate, byte[] data, long declaredDataBytes) {
     boolean extensible = formatTag == EXTENSIBLE;
     int fmtSize = extensible ? 40 : 16;
     ByteBuffer b = ByteBuffer.allocate(12 + 8 + fmtSize + 8 + data.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -50,7 +50,7 @@ final class WavBytes {
   }
 
   /** {@code seconds} of a sine at {@code hz}, amplitude {@code amplitude}. */
-  static float[] sine(double hz, double amplitude, int rate, double seconds) {
+  public static float[] sine(double hz, double amplitude, int rate, double seconds) {
     float[] out = new float[(int) Math.round(rate * seconds)];
     for (int i = 0; i < out.length; i++) {
       out[i] = (float) (amplitude * Math.sin(2 * Math.PI * hz * i / rate));

@@ -20,7 +20,7 @@ public final class RunGraphMain {
     Map<String, Tensor> feeds = new LinkedHashMap<>();
     inputs.fields().forEachRemaining(e -> feeds.put(e.getKey(), Tensor.longs(longs(e.getValue().get("data")),
         longs(e.getValue().get("shape")))));
-    try (ModelSession session = OnnxRuntimeEngine.INSTANCE.open(Path.of(args[0]), Device.CPU, 1)) {
+    try (ModelSession session = OnnxRuntimeEngine.INSTANCE.open(Path.of(args[0]), Device.CPU, EngineOptions.defaults(1))) {
       float[] logits = session.run(feeds, "logits").get("logits").floats();
       StringBuilder line = new StringBuilder("logits");
       for (float v : logits) line.append(' ').append(v);

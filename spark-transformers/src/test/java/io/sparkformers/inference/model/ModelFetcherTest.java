@@ -18,9 +18,12 @@ class ModelFetcherTest {
   private final Configuration conf = new Configuration();
 
   @Test
-  void localPathsAndFileUrisAreUsedInPlace() {
+  void localPathsAndFileAndLocalUrisAreUsedInPlace() {
     assertEquals(fixture, ModelFetcher.localFolder(fixture.toString(), conf));
     assertEquals(fixture, ModelFetcher.localFolder(fixture.toUri().toString(), conf));
+    // Spark's local: scheme, a path every node has
+    assertEquals(fixture, ModelFetcher.localFolder("local:" + fixture, conf));
+    assertTrue(ModelFetcher.isLocal("local:" + fixture));
   }
 
   @Test

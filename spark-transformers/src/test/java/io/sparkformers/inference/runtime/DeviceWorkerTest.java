@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.inference.engine.Device;
+import io.sparkformers.inference.engine.EngineOptions;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.OnnxRuntimeEngine;
 import io.sparkformers.inference.engine.Tensor;
@@ -45,7 +46,7 @@ class DeviceWorkerTest {
   @BeforeAll
   static void openFixture() {
     bert = OnnxRuntimeEngine.INSTANCE.open(
-        Fixtures.model("text-classification-bert").resolve("onnx/model.onnx"), Device.CPU, 1);
+        Fixtures.model("text-classification-bert").resolve("onnx/model.onnx"), Device.CPU, EngineOptions.defaults(1));
   }
 
   @AfterAll

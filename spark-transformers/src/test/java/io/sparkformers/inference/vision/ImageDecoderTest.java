@@ -1,29 +1,27 @@
 package io.sparkformers.inference.vision;
 
+import static io.sparkformers.testing.hostile.HostileImages.adobeCmykJpeg;
+import static io.sparkformers.testing.hostile.HostileImages.encode;
+import static io.sparkformers.testing.hostile.HostileImages.insertAfterSoi;
+import static io.sparkformers.testing.hostile.HostileImages.noise;
+import static io.sparkformers.testing.hostile.HostileImages.pngHeaderOnly;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.inference.task.InvalidInputException;
+import io.sparkformers.testing.hostile.HostileImages;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.zip.CRC32;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
 import org.junit.jupiter.api.Test;
 
 /** The bad-image corpus: each input decodes as PIL's load_image would, or is rejected as invalid. */
@@ -136,22 +134,7 @@ class ImageDecoderTest {
   void adobeCmykJpegIsConvertedWithPilsFormula() throws IOException {
     // Flat CMYK (c,m,y,k) = (0, 128, 255, 64), stored inverted behind an Adobe APP14 marker as
     // Photoshop writes it. PIL: r = (255-k)(255-c)/255 = 191, g = 96, b = 0.
-    WritableRaster inverted = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
-    for (int y = 0; y < 16; y++) {
-      for (int x = 0; x < 16; x++) {
-        inverted.setPixel(x, y, new int[] {255, 127, 0, 191});
-      }
-    }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (var stream = ImageIO.createImageOutputStream(out)) {
-      writer.setOutput(stream);
-      writer.write(new IIOImage(inverted, null, null));
-    } finally {
-      writer.dispose();
-    }
-    byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-    int[] p = pixel(decoder.decode(insertAfterSoi(out.toByteArray(), adobe)), 8, 8);
+    int[] p = pixel(decoder.decode(adobeCmykJpeg(16, 16)), 8, 8);
     assertEquals(191, p[0], 2);
     assertEquals(96, p[1], 2);
     assertEquals(0, p[2], 2);
@@ -190,43 +173,13 @@ class ImageDecoderTest {
   @Test
   void webpDecodes() {
     // A 1x1 lossless WebP (the image browsers use for feature detection).
-    byte[] webp = Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
-    RgbImage rgb = decoder.decode(webp);
+    RgbImage rgb = decoder.decode(HostileImages.WEBP_1X1);
     assertEquals(1, rgb.width());
     assertEquals(1, rgb.height());
   }
 
   static int[] pixel(RgbImage image, int x, int y) {
     return new int[] {image.sample(x, y, 0), image.sample(x, y, 1), image.sample(x, y, 2)};
-  }
-
-  private static BufferedImage noise(int w, int h) {
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    java.util.Random random = new java.util.Random(0);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, random.nextInt(1 << 24));
-      }
-    }
-    return img;
-  }
-
-  private static byte[] encode(BufferedImage image, String format) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertTrue(ImageIO.write(image, format, out), "no writer for " + format);
-    return out.toByteArray();
-  }
-
-  /** A PNG signature and IHDR for an 8-bit RGB image of the given size, with no pixel data. */
-  private static byte[] pngHeaderOnly(int width, int height) {
-    ByteBuffer ihdr = ByteBuffer.allocate(17);
-    ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-        .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-    CRC32 crc = new CRC32();
-    crc.update(ihdr.array());
-    return ByteBuffer.allocate(8 + 4 + 17 + 4)
-        .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})
-        .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
   }
 
   /** Inserts an APP1 Exif segment holding only an IFD0 Orientation tag right after SOI. */
@@ -240,10 +193,5 @@ class ImageDecoderTest {
     byte[] app1 = ByteBuffer.allocate(4 + exif.length)
         .put((byte) 0xFF).put((byte) 0xE1).putShort((short) (exif.length + 2)).put(exif).array();
     return insertAfterSoi(jpeg, app1);
-  }
-
-  private static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
-    return ByteBuffer.allocate(jpeg.length + segment.length)
-        .put(jpeg, 0, 2).put(segment).put(jpeg, 2, jpeg.length - 2).array();
   }
 }

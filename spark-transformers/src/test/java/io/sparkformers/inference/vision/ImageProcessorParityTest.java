@@ -18,7 +18,14 @@ class ImageProcessorParityTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "image-classification-vit", "image-classification-convnext", "object-detection-detr",
-      "image-segmentation-segformer", "image-segmentation-mask2former", "depth-estimation-glpn"})
+      "image-segmentation-segformer", "image-segmentation-mask2former", "depth-estimation-glpn",
+      "image-classification-deit", "image-classification-beit", "image-classification-data2vec-vision",
+      "image-classification-swin", "image-classification-mobilevit", "image-classification-mobilenet-v2",
+      "image-classification-levit", "image-classification-dinov2", "image-classification-poolformer",
+      "object-detection-yolos", "object-detection-conditional-detr", "object-detection-deformable-detr",
+      "image-segmentation-mobilevit",
+      "image-segmentation-maskformer", "depth-estimation-dpt", "depth-estimation-depth-anything",
+      "image-preprocessing-efficientnet", "image-preprocessing-dpt-keep-aspect-ratio"})
   void pixelValuesMatchThePythonProcessor(String fixture) {
     ImageProcessor processor = ImageProcessors.fromFile(Fixtures.model(fixture).resolve("preprocessor_config.json"));
     double tolerance = 1e-6;

@@ -21,7 +21,7 @@ class Mask2FormerOutputTest {
   void semanticMasksMatchThePipeline() {
     for (JsonNode goldenCase : Fixtures.golden(FIXTURE).get("cases")) {
       RgbImage original = Fixtures.image(goldenCase);
-      SegmentationMap map = Mask2FormerOutput.semantic(queries(goldenCase), original.height(), original.width());
+      SegmentationMap map = MaskQueriesOutput.semantic(queries(goldenCase), original.height(), original.width());
       List<Segment> segments = SegmentMasks.segments(map, labels);
       JsonNode expected = goldenCase.get("pipeline_semantic");
       String where = goldenCase.get("image").asText();
@@ -42,7 +42,7 @@ class Mask2FormerOutputTest {
     for (JsonNode goldenCase : Fixtures.golden(FIXTURE).get("cases")) {
       RgbImage original = Fixtures.image(goldenCase);
       // The settings the golden was recorded with: the random model scores no segment at the defaults.
-      SegmentationMap map = Mask2FormerOutput.panoptic(queries(goldenCase), original.height(), original.width(),
+      SegmentationMap map = MaskQueriesOutput.panoptic(queries(goldenCase), original.height(), original.width(),
           0f, 0.3f, 0f, Set.of());
       JsonNode reference = goldenCase.get("panoptic_threshold0_mask0.3_overlap0");
       JsonNode expectedInfo = reference.get("segments_info");
@@ -70,7 +70,7 @@ class Mask2FormerOutputTest {
   @Test
   void panopticWithNoQueryAboveThresholdIsAllMinusOne() {
     JsonNode goldenCase = Fixtures.golden(FIXTURE).get("cases").get(0);
-    SegmentationMap map = Mask2FormerOutput.panoptic(queries(goldenCase), 32, 32, 0.99f, 0.5f, 0.8f, Set.of());
+    SegmentationMap map = MaskQueriesOutput.panoptic(queries(goldenCase), 32, 32, 0.99f, 0.5f, 0.8f, Set.of());
     assertTrue(map.segments().isEmpty());
     assertTrue(Arrays.stream(map.segmentIds()).allMatch(id -> id == -1));
   }
@@ -79,7 +79,7 @@ class Mask2FormerOutputTest {
   void fusedLabelsShareOneSegmentId() {
     // In the first image four queries are "tree" (label 2); fusing that label makes them one id.
     JsonNode goldenCase = Fixtures.golden(FIXTURE).get("cases").get(0);
-    SegmentationMap map = Mask2FormerOutput.panoptic(queries(goldenCase), 32, 32, 0f, 0.3f, 0f, Set.of(2));
+    SegmentationMap map = MaskQueriesOutput.panoptic(queries(goldenCase), 32, 32, 0f, 0.3f, 0f, Set.of(2));
     List<SegmentInfo> trees = map.segments().stream().filter(s -> s.labelId() == 2).toList();
     assertTrue(trees.size() > 1);
     assertTrue(trees.stream().allMatch(s -> s.wasFused() && s.id() == trees.get(0).id()));
@@ -90,7 +90,7 @@ class Mask2FormerOutputTest {
     // No golden: transformers' instance path takes an unsorted topk. Invariants of its output.
     for (JsonNode goldenCase : Fixtures.golden(FIXTURE).get("cases")) {
       RgbImage original = Fixtures.image(goldenCase);
-      SegmentationMap map = Mask2FormerOutput.instance(queries(goldenCase), original.height(), original.width(), 0.1f);
+      SegmentationMap map = MaskQueriesOutput.instance(queries(goldenCase), original.height(), original.width(), 0.1f);
       assertFalse(map.segments().isEmpty());
       for (int i = 0; i < map.segments().size(); i++) {
         SegmentInfo info = map.segments().get(i);
@@ -100,7 +100,7 @@ class Mask2FormerOutputTest {
       }
       int segmentCount = map.segments().size();
       assertTrue(Arrays.stream(map.segmentIds()).allMatch(id -> id >= -1 && id < segmentCount));
-      assertTrue(Mask2FormerOutput.instance(queries(goldenCase), original.height(), original.width(), 1.01f)
+      assertTrue(MaskQueriesOutput.instance(queries(goldenCase), original.height(), original.width(), 1.01f)
           .segments().isEmpty());
     }
   }
@@ -109,6 +109,6 @@ class Mask2FormerOutputTest {
     int[] classShape = Fixtures.shape(goldenCase.get("class_queries_logits"));
     int[] maskShape = Fixtures.shape(goldenCase.get("masks_queries_logits"));
     return new MaskQueries(Fixtures.floats(goldenCase.get("class_queries_logits")),
-        Fixtures.floats(goldenCase.get("masks_queries_logits")), classShape[1], classShape[2] - 1, maskShape[2], maskShape[3]);
+        Fixtures.floats(goldenCase.get("masks_queries_logits")), classShape[1], classShape[2] - 1, maskShape[2], maskShape[3]).upsampled(384, 384); // as Mask2Former does first
   }
 }

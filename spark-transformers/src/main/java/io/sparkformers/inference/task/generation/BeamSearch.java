@@ -10,7 +10,8 @@ import java.util.PriorityQueue;
  * num_beams open beams per input, scored by the sum of their tokens' log-probabilities (processed
  * by the logits processors); a beam that picks eos among the num_beams best candidates becomes a
  * finished hypothesis; an input is done when {@link BeamHypotheses#isDone} says so or its beams
- * reach their length limit, which finishes them all.
+ * reach their length limit, which finishes them all. An input that ends makes room for the next
+ * waiting one.
  */
 final class BeamSearch {
   /** An open beam: 0 scores for the first, -1e9 for the others, so the first step expands one. */
@@ -31,12 +32,14 @@ final class BeamSearch {
 
   /** The beams of one input. */
   private static final class Input {
+    final int index;
     TokenSequence[] beams;
     float[] scores;
     final BeamHypotheses finished;
     boolean done;
 
-    Input(TokenSequence prompt, int numBeams, BeamHypotheses finished) {
+    Input(int index, TokenSequence prompt, int numBeams, BeamHypotheses finished) {
+      this.index = index;
       beams = new TokenSequence[numBeams];
       scores = new float[numBeams];
       for (int b = 0; b < numBeams; b++) {
@@ -50,18 +53,19 @@ final class BeamSearch {
   /** One of the best next steps of an input: extend beam {@code beam} by {@code token}. */
   private record Candidate(int beam, int token, float score) {}
 
-  /** @param sequences one per decoding row; each becomes num_beams rows */
-  List<Generated> run(Decoding decoding, List<TokenSequence> sequences) {
+  /**
+   * @param sequences one per input; each decodes as num_beams rows
+   * @param admission when waiting inputs join the rows decoding
+   */
+  List<Generated> run(Decoding decoding, List<TokenSequence> sequences, Admission admission) {
     List<Input> inputs = new ArrayList<>();
-    int[] expand = new int[sequences.size() * numBeams];
     for (int i = 0; i < sequences.size(); i++) {
       TokenSequence s = sequences.get(i);
-      inputs.add(new Input(s, numBeams, new BeamHypotheses(config, s.maxLength(), s.promptLength())));
-      Arrays.fill(expand, i * numBeams, (i + 1) * numBeams, i);
+      inputs.add(new Input(i, s, numBeams, new BeamHypotheses(config, s.maxLength(), s.promptLength())));
     }
-    decoding.keep(expand);
-    List<Input> live = new ArrayList<>(inputs);
-    while (true) {
+    List<Input> live = new ArrayList<>();
+    admit(decoding, admission, inputs, live);
+    while (!live.isEmpty()) {
       List<Input> going = new ArrayList<>();
       List<Integer> parents = new ArrayList<>();
       for (int l = 0; l < live.size(); l++) {
@@ -71,18 +75,33 @@ final class BeamSearch {
         going.add(in);
         for (Candidate c : chosen) parents.add(l * numBeams + c.beam());
       }
-      if (going.isEmpty()) break;
       int[] rows = parents.stream().mapToInt(Integer::intValue).toArray();
       long[] tokens = new long[rows.length];
       int k = 0;
       for (Input in : going) for (TokenSequence beam : in.beams) tokens[k++] = beam.last();
       decoding.keep(rows);
-      decoding.append(tokens);
+      if (!going.isEmpty()) decoding.append(tokens);
       live = going;
+      admit(decoding, admission, inputs, live);
     }
     List<Generated> out = new ArrayList<>();
     for (Input in : inputs) out.add(in.finished.best());
     return out;
+  }
+
+  /** Starts the inputs the admission lets in, one row each copied to num_beams, after the live ones. */
+  private void admit(Decoding decoding, Admission admission, List<Input> inputs, List<Input> live) {
+    int[] started = admission.next(live.stream().map(in -> in.index).toList());
+    if (started.length == 0) return;
+    int liveRows = live.size() * numBeams;
+    decoding.join(started);
+    int[] expand = new int[liveRows + started.length * numBeams];
+    for (int r = 0; r < liveRows; r++) expand[r] = r;
+    for (int j = 0; j < started.length; j++) {
+      Arrays.fill(expand, liveRows + j * numBeams, liveRows + (j + 1) * numBeams, liveRows + j);
+      live.add(inputs.get(started[j]));
+    }
+    decoding.keep(expand);
   }
 
   /**

@@ -1,15 +1,18 @@
 package io.sparkformers.inference.task.generation;
 
+import io.sparkformers.inference.engine.ResidentTensor;
 import io.sparkformers.inference.engine.Tensor;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The loop every cached decoder shares: feed the new tokens with the past, keep the presents as the
- * next past, keep each row's last logits. Subclasses add the model's other inputs.
+ * Rows that share one KV cache and one model run per step: the loop every cached decoder shares.
+ * Feeds the new tokens with the past, keeps the presents as the next past, keeps each row's last
+ * logits. Subclasses add the model's other inputs and say how rows are kept and merged.
  */
-abstract class CachedDecoding implements Decoding {
-  private final DecoderGraph graph;
-  private PastKeyValues past;
+abstract class CachedDecoding implements AutoCloseable {
+  protected final DecoderGraph graph;
+  protected PastKeyValues past;
   private float[][] logits;
 
   protected CachedDecoding(DecoderGraph graph) {
@@ -17,45 +20,58 @@ abstract class CachedDecoding implements Decoding {
   }
 
   /** The first step, from an empty cache. */
-  protected final void start(Map<String, Tensor> inputs, int rows) {
-    past = new PastKeyValues(graph.emptyPast(rows));
-    take(graph.run(inputs, past.tensors(), false));
-  }
-
-  private void take(DecoderGraph.Step step) {
-    past.update(step.presents());
+  protected final void start(Map<String, Tensor> inputs, Map<String, ResidentTensor> resident, int rows) {
+    DecoderGraph.Step step = graph.start(inputs, resident, rows);
+    past = new PastKeyValues(graph.engine(), step.presents());
     logits = step.lastLogits();
   }
 
   /** The inputs of a cached step besides the past: the new tokens and what the model needs with them. */
   protected abstract Map<String, Tensor> stepInputs(long[] tokens);
 
-  /** Reorders the inputs the subclass keeps per row. */
-  protected abstract void keepInputs(int[] rows);
+  /** Inputs of a cached step the engine holds besides the past (encoder outputs). */
+  protected Map<String, ResidentTensor> residentInputs() {
+    return Map.of();
+  }
 
-  @Override
-  public int rows() {
+  /** Keeps rows of the past and of the inputs the subclass keeps per row. */
+  protected abstract void keepRows(int[] rows);
+
+  /** Takes the rows of {@code joining}, started after these, into this cache; false when the model cannot. */
+  abstract boolean absorb(CachedDecoding joining);
+
+  int rows() {
     return logits.length;
   }
 
-  @Override
-  public float[] logits(int row) {
+  float[] logits(int row) {
     return logits[row].clone();
   }
 
-  @Override
-  public void append(long[] tokens) {
+  void append(long[] tokens) {
     if (tokens.length != rows()) throw new IllegalArgumentException("one token per row: " + rows());
-    take(graph.run(stepInputs(tokens), past.tensors(), true));
+    DecoderGraph.Step step = graph.step(stepInputs(tokens), residentInputs(), past);
+    past.update(step.presents());
+    logits = step.lastLogits();
   }
 
-  @Override
-  public void keep(int[] rows) {
-    past.keep(rows);
+  void keep(int[] rows) {
+    keepRows(rows);
     float[][] kept = new float[rows.length][];
     for (int i = 0; i < rows.length; i++) kept[i] = logits[rows[i]];
     logits = kept;
-    keepInputs(rows);
+  }
+
+  /** Appends the logits of rows that joined. */
+  protected final void appendLogits(CachedDecoding joining) {
+    float[][] all = Arrays.copyOf(logits, logits.length + joining.logits.length);
+    System.arraycopy(joining.logits, 0, all, logits.length, joining.logits.length);
+    logits = all;
+  }
+
+  @Override
+  public void close() {
+    if (past != null) past.close();
   }
 
   /** [rows, 1] of one token per row. */

@@ -1,6 +1,7 @@
 package io.sparkformers.inference.task.generation;
 
 import io.sparkformers.inference.engine.Tensor;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,11 +9,15 @@ import java.util.Map;
  * A decoder-only model (GPT-2 and the like) over left-padded prompts, as transformers feeds it in
  * generate: attention_mask marks the padding, position_ids count each row's real tokens (padding
  * gets 1, as GPT2LMHeadModel.prepare_inputs_for_generation), and every step adds one attended
- * position to every row.
+ * position to every row. Each row attends to the last {@code attended[r]} positions of the shared
+ * cache, so rows started later join it left-padded, and columns no kept row attends to are cut.
  */
 final class CausalLmDecoding extends CachedDecoding {
-  private Tensor attentionMask;
+  /** Cache positions (the last ones) each row attends to. */
+  private int[] attended;
   private long[] nextPosition;
+  /** The cache's length: its widest row's. */
+  private int width;
 
   /**
    * @param inputIds [rows, width], each prompt at the right end
@@ -21,9 +26,10 @@ final class CausalLmDecoding extends CachedDecoding {
   CausalLmDecoding(DecoderGraph graph, Tensor inputIds, Tensor attentionMask) {
     super(graph);
     int rows = inputIds.dim(0);
-    int width = inputIds.dim(1);
+    width = inputIds.dim(1);
     long[] mask = attentionMask.longs();
     long[] positions = new long[rows * width];
+    attended = new int[rows];
     nextPosition = new long[rows];
     for (int r = 0; r < rows; r++) {
       long seen = 0;
@@ -33,40 +39,74 @@ final class CausalLmDecoding extends CachedDecoding {
         positions[at] = mask[at] == 0 ? 1 : seen - 1;
       }
       nextPosition[r] = seen;
+      attended[r] = (int) seen;
     }
-    this.attentionMask = attentionMask;
     Map<String, Tensor> inputs = new LinkedHashMap<>();
     inputs.put("input_ids", inputIds);
     inputs.put("attention_mask", attentionMask);
     inputs.put("position_ids", Tensor.longs(positions, rows, width));
-    start(inputs, rows);
+    start(inputs, Map.of(), rows);
   }
 
   @Override
   protected Map<String, Tensor> stepInputs(long[] tokens) {
     int rows = tokens.length;
-    int width = attentionMask.dim(1);
-    long[] old = attentionMask.longs();
-    long[] mask = new long[rows * (width + 1)];
+    int masked = width + 1;
+    long[] mask = new long[rows * masked];
     long[] positions = new long[rows];
     for (int r = 0; r < rows; r++) {
-      System.arraycopy(old, r * width, mask, r * (width + 1), width);
-      mask[r * (width + 1) + width] = 1;
+      attended[r]++;
+      Arrays.fill(mask, (r + 1) * masked - attended[r], (r + 1) * masked, 1L);
       positions[r] = nextPosition[r]++;
     }
-    attentionMask = Tensor.longs(mask, rows, width + 1);
+    width++;
     Map<String, Tensor> inputs = new LinkedHashMap<>();
     inputs.put("input_ids", column(tokens));
-    inputs.put("attention_mask", attentionMask);
+    inputs.put("attention_mask", Tensor.longs(mask, rows, masked));
     inputs.put("position_ids", Tensor.longs(positions, rows, 1));
     return inputs;
   }
 
   @Override
-  protected void keepInputs(int[] rows) {
-    attentionMask = attentionMask.take(rows);
-    long[] kept = new long[rows.length];
-    for (int i = 0; i < rows.length; i++) kept[i] = nextPosition[rows[i]];
-    nextPosition = kept;
+  protected void keepRows(int[] rows) {
+    int[] keptAttended = new int[rows.length];
+    long[] keptPosition = new long[rows.length];
+    int widest = 0;
+    for (int i = 0; i < rows.length; i++) {
+      keptAttended[i] = attended[rows[i]];
+      keptPosition[i] = nextPosition[rows[i]];
+      widest = Math.max(widest, keptAttended[i]);
+    }
+    past.keep(rows, widest);
+    attended = keptAttended;
+    nextPosition = keptPosition;
+    width = widest;
+  }
+
+  /** Rows join left-padded, which only a graph that reads the mask and each row's positions allows. */
+  @Override
+  boolean absorb(CachedDecoding joining) {
+    if (!graph.takes("attention_mask") || !graph.takes("position_ids")) return false;
+    CausalLmDecoding other = (CausalLmDecoding) joining;
+    int merged = Math.max(width, other.width);
+    past.append(other.past, merged);
+    other.past = null;
+    attended = concat(attended, other.attended);
+    nextPosition = concat(nextPosition, other.nextPosition);
+    width = merged;
+    appendLogits(other);
+    return true;
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static long[] concat(long[] a, long[] b) {
+    long[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 }

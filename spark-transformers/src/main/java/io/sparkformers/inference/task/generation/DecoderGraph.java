@@ -1,21 +1,24 @@
 package io.sparkformers.inference.task.generation;
 
 import io.sparkformers.inference.engine.ModelSession;
+import io.sparkformers.inference.engine.ResidentRuns;
+import io.sparkformers.inference.engine.ResidentTensor;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.runtime.ModelSpec;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The decoder of a model with a KV cache, in one of the layouts Optimum and transformers.js write:
  * {@code decoder_model_merged.onnx} (one graph, the branch picked by {@code use_cache_branch}),
  * {@code decoder_model.onnx} + {@code decoder_with_past_model.onnx} (first step, later steps), or
  * for a decoder-only model a {@code model.onnx} that takes {@code past_key_values.*} itself. The
- * cache inputs, their present outputs and their head shapes come from the graph's metadata.
+ * cache inputs, their present outputs and their head shapes come from the graph's metadata. The
+ * cache stays in the engine: a step's presents are the next step's past.
  */
 final class DecoderGraph {
   private static final String PAST = "past_key_values.";
@@ -23,11 +26,15 @@ final class DecoderGraph {
 
   private final ModelSession first;
   private final ModelSession cached;
+  private final ResidentRuns firstRuns;
+  private final ResidentRuns cachedRuns;
   private final Map<String, long[]> pastShapes = new LinkedHashMap<>();
 
   private DecoderGraph(ModelSession first, ModelSession cached) {
     this.first = first;
     this.cached = cached;
+    this.firstRuns = residentRuns(first);
+    this.cachedRuns = residentRuns(cached);
     for (String input : cached.inputNames()) {
       if (!input.startsWith(PAST)) continue;
       long[] shape = cached.inputShape(input);
@@ -68,45 +75,73 @@ final class DecoderGraph {
         + (decoderOnly ? ", or model.onnx with past_key_values inputs" : ""));
   }
 
+  static ResidentRuns residentRuns(ModelSession session) {
+    return session.residentRuns().orElseThrow(() -> new UnsupportedOperationException(
+        "generation keeps its KV cache in the engine between steps, which " + session + " cannot; use engine=onnxruntime"));
+  }
+
+  /** Whether a cached step reads the input {@code name}. */
+  boolean takes(String name) {
+    return cached.inputNames().contains(name);
+  }
+
+  /** Where the cache lives: stacks and uploads its tensors. */
+  ResidentRuns engine() {
+    return cachedRuns;
+  }
+
   /** The output that carries the next step's value of a past input. */
   private static String present(String past) {
     return "present." + past.substring(PAST.length());
   }
 
-  /** Zero-length past for every cache input: what the first step of a merged graph takes. */
-  Map<String, Tensor> emptyPast(int rows) {
-    Map<String, Tensor> past = new LinkedHashMap<>();
-    pastShapes.forEach((name, shape) -> past.put(name, Tensor.floats(new float[0], rows, shape[1], 0, shape[3])));
-    return past;
+  /**
+   * The first step (no cache yet: every past is empty, as the first branch of a merged graph takes
+   * it). Returns the logits and the cache it starts.
+   */
+  Step start(Map<String, Tensor> inputs, Map<String, ResidentTensor> resident, int rows) {
+    Map<String, ResidentTensor> empty = new LinkedHashMap<>();
+    try {
+      if (first.inputNames().stream().anyMatch(name -> name.startsWith(PAST))) {
+        pastShapes.forEach((name, shape) ->
+            empty.put(name, firstRuns.upload(Tensor.floats(new float[0], rows, shape[1], 0, shape[3]))));
+      }
+      Map<String, ResidentTensor> feeds = new LinkedHashMap<>(resident);
+      feeds.putAll(empty);
+      return run(first, firstRuns, inputs, feeds, false);
+    } finally {
+      empty.values().forEach(ResidentTensor::close);
+    }
   }
 
-  /**
-   * One step: the first (no cache yet: every past is empty) or a cached one. Returns the logits and,
-   * by past input name, the presents of this step.
-   */
-  Step run(Map<String, Tensor> inputs, Map<String, Tensor> past, boolean useCache) {
-    ModelSession session = useCache ? cached : first;
+  /** A cached step: the new tokens' inputs over {@code past}; returns the logits and the presents. */
+  Step step(Map<String, Tensor> inputs, Map<String, ResidentTensor> resident, PastKeyValues past) {
+    Map<String, ResidentTensor> feeds = new LinkedHashMap<>(resident);
+    feeds.putAll(past.tensors());
+    return run(cached, cachedRuns, inputs, feeds, true);
+  }
+
+  private Step run(ModelSession session, ResidentRuns runs, Map<String, Tensor> inputs,
+      Map<String, ResidentTensor> resident, boolean useCache) {
     Map<String, Tensor> feeds = new LinkedHashMap<>(inputs);
-    feeds.putAll(past);
     if (session.inputNames().contains(USE_CACHE_BRANCH)) {
       feeds.put(USE_CACHE_BRANCH, Tensor.bools(new boolean[] {useCache}, 1));
     }
-    List<String> wanted = new ArrayList<>();
-    wanted.add("logits");
+    Set<String> kept = new LinkedHashSet<>();
     for (String name : pastShapes.keySet()) {
-      if (session.outputNames().contains(present(name))) wanted.add(present(name));
+      if (session.outputNames().contains(present(name))) kept.add(present(name));
     }
-    Map<String, Tensor> out = session.run(feeds, wanted.toArray(String[]::new));
-    Map<String, Tensor> presents = new LinkedHashMap<>();
+    ResidentRuns.Outputs out = runs.run(feeds, resident, Set.of("logits"), kept);
+    Map<String, ResidentTensor> presents = new LinkedHashMap<>();
     for (String name : pastShapes.keySet()) {
-      Tensor p = out.get(present(name));
+      ResidentTensor p = out.kept().get(present(name));
       if (p != null) presents.put(name, p);
     }
-    return new Step(out.get("logits"), presents);
+    return new Step(out.copied().get("logits"), presents);
   }
 
   /** A step's outputs: logits [rows, tokens, vocab] and the new cache entries by past input name. */
-  record Step(Tensor logits, Map<String, Tensor> presents) {
+  record Step(Tensor logits, Map<String, ResidentTensor> presents) {
     /** The logits of each row's last position: what predicts its next token. */
     float[][] lastLogits() {
       int rows = logits.dim(0);

@@ -1,12 +1,13 @@
 package io.sparkformers.inference.task.generation;
 
 /**
- * A batch of sequences a model is extending one token at a time, with its KV cache: the searches
- * read each row's next-token logits, feed one token per row, and reorder or drop rows (beam search
- * copies its best beams; finished rows leave, which transformers instead keeps feeding with pad
- * tokens: rows never see each other, so the tokens are the same for less work).
+ * Sequences a model is extending one token at a time, with their KV cache: the searches start
+ * inputs as new rows, read each row's next-token logits, feed one token per row, and reorder or
+ * drop rows (beam search copies its best beams; finished rows leave, which transformers instead
+ * keeps feeding with pad tokens: rows never see each other, so the tokens are the same for less
+ * work). Closing it frees the cache.
  */
-public interface Decoding {
+interface Decoding extends AutoCloseable {
   int rows();
 
   /** The next-token logits of {@code row}, from the last step (a fresh copy). */
@@ -17,4 +18,10 @@ public interface Decoding {
 
   /** Keeps the rows {@code rows}, in that order; an index may repeat (beams of one input). */
   void keep(int[] rows);
+
+  /** Starts the inputs {@code inputs} (indices into the inputs generation was given), one row each after the current rows. */
+  void join(int[] inputs);
+
+  @Override
+  void close();
 }

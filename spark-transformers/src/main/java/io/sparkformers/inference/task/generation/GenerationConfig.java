@@ -229,7 +229,13 @@ public final class GenerationConfig {
    * the same in any batch.
    */
   public int maxLength(int promptLength) {
-    return maxNewTokens != null ? promptLength + maxNewTokens : maxLength;
+    return maxLength(promptLength, maxNewTokens);
+  }
+
+  /** {@link #maxLength(int)} for a row with its own max_new_tokens (null: the config's). */
+  public int maxLength(int promptLength, Integer rowMaxNewTokens) {
+    Integer newTokens = rowMaxNewTokens != null ? rowMaxNewTokens : maxNewTokens;
+    return newTokens != null ? promptLength + newTokens : maxLength;
   }
 
   /** The first decoder token of an encoder-decoder model: decoder_start_token_id, else bos_token_id. */

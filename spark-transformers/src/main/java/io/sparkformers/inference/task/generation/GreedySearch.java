@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 /**
  * transformers' greedy_search, and with do_sample its sample: each step every row takes its best
  * token, or one drawn from its warped distribution with the row's own random stream, until eos or
- * its length limit.
+ * its length limit. A row that ends makes room for the next waiting input.
  */
 final class GreedySearch {
   private final GenerationConfig config;
@@ -21,18 +21,20 @@ final class GreedySearch {
   }
 
   /**
-   * @param sequences one per decoding row, extended in place
-   * @param randoms one per row; used only when sampling
+   * @param sequences one per input, extended in place
+   * @param randoms one per input; used only when sampling
+   * @param admission when waiting inputs join the rows decoding
    */
-  List<Generated> run(Decoding decoding, List<TokenSequence> sequences, List<SplittableRandom> randoms) {
+  List<Generated> run(Decoding decoding, List<TokenSequence> sequences, List<SplittableRandom> randoms,
+      Admission admission) {
     int n = sequences.size();
     double[] score = new double[n];
-    int[] live = new int[n];
-    for (int i = 0; i < n; i++) live[i] = i;
-    while (true) {
+    List<Integer> live = new ArrayList<>();
+    admit(decoding, admission, live);
+    while (!live.isEmpty()) {
       List<Integer> going = new ArrayList<>();
-      for (int r = 0; r < live.length; r++) {
-        int i = live[r];
+      for (int r = 0; r < live.size(); r++) {
+        int i = live.get(r);
         TokenSequence s = sequences.get(i);
         float[] scores = decoding.logits(r);
         for (LogitsProcessor p : processors) p.process(s, scores);
@@ -42,21 +44,28 @@ final class GreedySearch {
         s.append(token);
         if (!config.isEos(token) && !s.full()) going.add(r);
       }
-      if (going.isEmpty()) break;
       int[] rows = going.stream().mapToInt(Integer::intValue).toArray();
-      if (rows.length < live.length) decoding.keep(rows);
-      int[] next = new int[rows.length];
+      if (rows.length < live.size()) decoding.keep(rows);
+      List<Integer> next = new ArrayList<>(rows.length);
       long[] tokens = new long[rows.length];
       for (int k = 0; k < rows.length; k++) {
-        next[k] = live[rows[k]];
-        tokens[k] = sequences.get(next[k]).last();
+        next.add(live.get(rows[k]));
+        tokens[k] = sequences.get(next.get(k)).last();
       }
       live = next;
-      decoding.append(tokens);
+      if (!live.isEmpty()) decoding.append(tokens);
+      admit(decoding, admission, live);
     }
     List<Generated> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) out.add(new Generated(sequences.get(i).generated(), score[i]));
     return out;
+  }
+
+  /** Starts the inputs the admission lets in, as rows after the live ones. */
+  private static void admit(Decoding decoding, Admission admission, List<Integer> live) {
+    int[] started = admission.next(live);
+    decoding.join(started);
+    for (int i : started) live.add(i);
   }
 
   /** torch.multinomial over softmax of the warped scores, from the row's random stream. */

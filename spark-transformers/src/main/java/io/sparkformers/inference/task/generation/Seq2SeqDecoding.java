@@ -1,18 +1,27 @@
 package io.sparkformers.inference.task.generation;
 
 import io.sparkformers.inference.engine.ModelSession;
+import io.sparkformers.inference.engine.ResidentRuns;
+import io.sparkformers.inference.engine.ResidentTensor;
 import io.sparkformers.inference.engine.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * An encoder-decoder model (BART, T5, mBART, Marian): the encoder runs once over the batch, then
- * the decoder attends to its hidden states from the decoder start token on. The cross-attention
- * cache is computed at the first step and kept.
+ * An encoder-decoder model (BART, T5, mBART, Marian): the encoder runs once over the rows, then
+ * the decoder attends to its hidden states, kept in the engine, from the decoder start token on.
+ * The cross-attention cache is computed at the first step and kept. Rows started apart stay apart:
+ * the decoder takes no mask over its own positions, so rows of different lengths cannot share a
+ * self-attention cache.
  */
 final class Seq2SeqDecoding extends CachedDecoding {
-  private Tensor encoderHiddenStates;
+  private static final String HIDDEN_STATES = "last_hidden_state";
+  private static final int SOURCE_AXIS = 1;
+
+  private ResidentTensor encoderHiddenStates;
   private Tensor encoderAttentionMask;
 
   /**
@@ -25,11 +34,17 @@ final class Seq2SeqDecoding extends CachedDecoding {
     Map<String, Tensor> source = new LinkedHashMap<>();
     source.put("input_ids", inputIds);
     source.put("attention_mask", attentionMask);
-    encoderHiddenStates = encoder.run(source, "last_hidden_state").get("last_hidden_state");
+    encoderHiddenStates = DecoderGraph.residentRuns(encoder).run(source, Map.of(), Set.of(), Set.of(HIDDEN_STATES))
+        .kept().get(HIDDEN_STATES);
     encoderAttentionMask = attentionMask;
     long[] start = new long[inputIds.dim(0)];
     Arrays.fill(start, decoderStartTokenId);
-    start(stepInputs(start), start.length);
+    try {
+      start(stepInputs(start), residentInputs(), start.length);
+    } catch (RuntimeException e) {
+      encoderHiddenStates.close();
+      throw e;
+    }
   }
 
   @Override
@@ -37,13 +52,32 @@ final class Seq2SeqDecoding extends CachedDecoding {
     Map<String, Tensor> inputs = new LinkedHashMap<>();
     inputs.put("input_ids", column(tokens));
     inputs.put("encoder_attention_mask", encoderAttentionMask);
-    inputs.put("encoder_hidden_states", encoderHiddenStates);
     return inputs;
   }
 
   @Override
-  protected void keepInputs(int[] rows) {
-    encoderHiddenStates = encoderHiddenStates.take(rows);
+  protected Map<String, ResidentTensor> residentInputs() {
+    return Map.of("encoder_hidden_states", encoderHiddenStates);
+  }
+
+  @Override
+  protected void keepRows(int[] rows) {
+    past.keep(rows);
+    ResidentTensor kept = graph.engine().stack(List.of(new ResidentRuns.Rows(encoderHiddenStates, rows)),
+        SOURCE_AXIS, encoderHiddenStates.shape()[SOURCE_AXIS]);
+    encoderHiddenStates.close();
+    encoderHiddenStates = kept;
     encoderAttentionMask = encoderAttentionMask.take(rows);
+  }
+
+  @Override
+  boolean absorb(CachedDecoding joining) {
+    return false;
+  }
+
+  @Override
+  public void close() {
+    super.close();
+    encoderHiddenStates.close();
   }
 }

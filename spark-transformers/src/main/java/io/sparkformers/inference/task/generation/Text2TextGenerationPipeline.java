@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.runtime.ModelSpec;
-import io.sparkformers.inference.text.TokenBatch;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +15,8 @@ import java.util.Map;
  * summarization and translation with an encoder-decoder model (BART, T5, mBART, Marian), as
  * transformers' Text2TextGenerationPipeline and its SummarizationPipeline / TranslationPipeline
  * (4.38): the task's task_specific_params entry applies (T5's "summarize: " or "translate English to
- * German: " prefix and its generation settings), the encoder runs once per batch, and the generated
+ * German: " prefix and its generation settings), the encoder runs once over the rows that start
+ * decoding together, and the generated
  * ids are decoded without special tokens and without clean-up.
  */
 public final class Text2TextGenerationPipeline extends GenerationPipeline {
@@ -29,7 +29,7 @@ public final class Text2TextGenerationPipeline extends GenerationPipeline {
    *     model's positions is an invalid row)
    */
   public record Settings(String task, String srcLang, String tgtLang, String prefix, Map<String, ?> generation,
-      boolean truncation, long maxInputChars) implements Serializable {}
+      boolean truncation, long maxInputChars, Batching batching) implements Serializable {}
 
   private final ModelSession encoder;
   private final DecoderGraph decoder;
@@ -43,7 +43,7 @@ public final class Text2TextGenerationPipeline extends GenerationPipeline {
 
   private Text2TextGenerationPipeline(ModelSpec.Model model, Settings settings, TranslationTarget target) {
     super(model, GenerationConfig.resolve(model.bundle(), target.task(), withForcedBos(settings, target)),
-        settings.truncation(), true, settings.maxInputChars());
+        settings.truncation(), true, settings.maxInputChars(), settings.batching());
     this.encoder = model.session("encoder_model");
     this.decoder = DecoderGraph.load(model, false);
     this.prefix = settings.prefix() != null ? settings.prefix() : prefix(model, target.task());
@@ -73,7 +73,7 @@ public final class Text2TextGenerationPipeline extends GenerationPipeline {
 
   @Override
   protected Map<String, Tensor> collate(List<SourceText> batch) {
-    return TokenBatch.collate(batch, config.padTokenId());
+    return collate(batch, false);
   }
 
   @Override
@@ -82,7 +82,11 @@ public final class Text2TextGenerationPipeline extends GenerationPipeline {
     Tensor mask = inputs.get("attention_mask");
     long start = config.decoderStartTokenId();
     List<long[]> decoderPrompts = new ArrayList<>(Collections.nCopies(ids.dim(0), new long[] {start}));
-    return generate(new Seq2SeqDecoding(encoder, decoder, ids, mask, start), decoderPrompts, unpadded(ids, mask));
+    List<long[]> sources = unpadded(ids, mask);
+    return generate(inputs, rows -> {
+      Map<String, Tensor> batch = padded(sources, rows, false);
+      return new Seq2SeqDecoding(encoder, decoder, batch.get("input_ids"), batch.get("attention_mask"), start);
+    }, decoderPrompts, sources, true);
   }
 
   @Override

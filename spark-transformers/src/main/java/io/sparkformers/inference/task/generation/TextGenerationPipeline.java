@@ -2,7 +2,6 @@ package io.sparkformers.inference.task.generation;
 
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.runtime.ModelSpec;
-import io.sparkformers.inference.text.TokenBatch;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -21,22 +20,22 @@ public final class TextGenerationPipeline extends GenerationPipeline {
    * @param truncation cut prompts to the tokenizer's model_max_length (else a prompt longer than
    *     the model's positions is an invalid row)
    */
-  public record Settings(Map<String, ?> generation, boolean returnFullText, boolean truncation, long maxInputChars)
-      implements Serializable {}
+  public record Settings(Map<String, ?> generation, boolean returnFullText, boolean truncation, long maxInputChars,
+      Batching batching) implements Serializable {}
 
   private final DecoderGraph decoder;
   private final boolean returnFullText;
 
   public TextGenerationPipeline(ModelSpec.Model model, Settings settings) {
     super(model, GenerationConfig.resolve(model.bundle(), "text-generation", settings.generation()),
-        settings.truncation(), false, settings.maxInputChars());
+        settings.truncation(), false, settings.maxInputChars(), settings.batching());
     this.decoder = DecoderGraph.load(model, true);
     this.returnFullText = settings.returnFullText();
   }
 
   @Override
   protected Map<String, Tensor> collate(List<SourceText> batch) {
-    return TokenBatch.collate(batch, config.padTokenId(), true);
+    return collate(batch, true);
   }
 
   @Override
@@ -44,7 +43,10 @@ public final class TextGenerationPipeline extends GenerationPipeline {
     Tensor ids = inputs.get("input_ids");
     Tensor mask = inputs.get("attention_mask");
     List<long[]> prompts = unpadded(ids, mask);
-    return generate(new CausalLmDecoding(decoder, ids, mask), prompts, prompts);
+    return generate(inputs, rows -> {
+      Map<String, Tensor> batch = padded(prompts, rows, true);
+      return new CausalLmDecoding(decoder, batch.get("input_ids"), batch.get("attention_mask"));
+    }, prompts, prompts, false);
   }
 
   @Override

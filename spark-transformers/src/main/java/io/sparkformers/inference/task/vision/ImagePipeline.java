@@ -104,9 +104,4 @@ public abstract class ImagePipeline<O> extends TaskPipeline<ImageInput, Processe
     int size = output.floats().length / output.dim(0);
     return Arrays.copyOfRange(output.floats(), row * size, (row + 1) * size);
   }
-
-  protected static ModelFolderException unsupported(String task, String modelType, String supported) {
-    return new ModelFolderException(task + " has no post-processing for model_type '" + modelType
-        + "' (config.json); supported: " + supported);
-  }
 }

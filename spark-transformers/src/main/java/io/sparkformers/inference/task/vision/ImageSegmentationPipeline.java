@@ -4,7 +4,7 @@ import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.model.ModelFolderException;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.vision.ImageDecoder;
-import io.sparkformers.inference.vision.Mask2FormerOutput;
+import io.sparkformers.inference.vision.MaskQueriesOutput;
 import io.sparkformers.inference.vision.MaskQueries;
 import io.sparkformers.inference.vision.ProcessedImage;
 import io.sparkformers.inference.vision.Segmentation;
@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * image-segmentation, as transformers' ImageSegmentationPipeline. The model family comes from
- * config.json's model_type: SegFormer heads give per-pixel logits (semantic only); Mask2Former
- * gives mask queries (panoptic, instance or semantic). With no subtask, the pipeline's choice:
- * panoptic where the processor has it, else semantic.
+ * image-segmentation, as transformers' ImageSegmentationPipeline. The head comes from the graph's
+ * outputs: per-pixel {@code logits} (SegFormer, MobileViT-DeepLab, BEiT, ...: semantic only), or
+ * mask queries (MaskFormer, Mask2Former: panoptic, instance or semantic). With no subtask, the
+ * pipeline's choice: panoptic where the processor has it, else semantic.
  */
 public final class ImageSegmentationPipeline extends ImagePipeline<Segmentation> {
   public enum Subtask { SEMANTIC, INSTANCE, PANOPTIC }
@@ -52,15 +52,15 @@ public final class ImageSegmentationPipeline extends ImagePipeline<Segmentation>
       this.outputs = outputs;
     }
 
-    static Family of(String modelType) {
-      switch (modelType) {
-        case "segformer":
-          return SEMANTIC_LOGITS;
-        case "mask2former":
-          return MASK_QUERIES;
-        default:
-          throw unsupported("image-segmentation", modelType, "segformer, mask2former");
+    static Family of(ModelSpec.Model model) {
+      java.util.Collection<String> outputs = model.session("model").outputNames();
+      for (Family family : values()) {
+        if (outputs.containsAll(List.of(family.outputs))) {
+          return family;
+        }
       }
+      throw new ModelFolderException("image-segmentation reads per-pixel 'logits', or 'class_queries_logits' and "
+          + "'masks_queries_logits'; the graph has " + outputs);
     }
 
     Subtask defaultSubtask() {
@@ -68,14 +68,22 @@ public final class ImageSegmentationPipeline extends ImagePipeline<Segmentation>
     }
   }
 
+  /**
+   * Mask2FormerImageProcessor's post-processing first upsamples the mask logits to 384x384, "the
+   * preprocessed image size for all models"; MaskFormer's works at the masks' own size.
+   */
+  private static final Map<String, Integer> UPSAMPLED_MASK_SIZE = Map.of("mask2former", 384);
+
   private final Family family;
+  private final int maskSize;
   private final Subtask subtask;
   private final Settings settings;
   private final List<String> labels;
 
   public ImageSegmentationPipeline(ModelSpec.Model model, ImageDecoder decoder, Settings settings) {
-    super(model, decoder, Family.of(model.bundle().modelType()).outputs);
-    this.family = Family.of(model.bundle().modelType());
+    super(model, decoder, Family.of(model).outputs);
+    this.family = Family.of(model);
+    this.maskSize = UPSAMPLED_MASK_SIZE.getOrDefault(model.bundle().modelType(), 0);
     this.subtask = settings.subtask() == null
         ? family.defaultSubtask() : Subtask.valueOf(settings.subtask().toUpperCase(Locale.ROOT));
     if (!family.subtasks.contains(subtask)) {
@@ -102,19 +110,20 @@ public final class ImageSegmentationPipeline extends ImagePipeline<Segmentation>
     } else {
       MaskQueries queries = queries(outputs, row);
       map = switch (subtask) {
-        case SEMANTIC -> Mask2FormerOutput.semantic(queries, height, width);
-        case INSTANCE -> Mask2FormerOutput.instance(queries, height, width, settings.threshold());
-        case PANOPTIC -> Mask2FormerOutput.panoptic(queries, height, width, settings.threshold(),
+        case SEMANTIC -> MaskQueriesOutput.semantic(queries, height, width);
+        case INSTANCE -> MaskQueriesOutput.instance(queries, height, width, settings.threshold());
+        case PANOPTIC -> MaskQueriesOutput.panoptic(queries, height, width, settings.threshold(),
             settings.maskThreshold(), settings.overlapMaskAreaThreshold(), settings.labelIdsToFuse());
       };
     }
     return new Segmentation(map, labels);
   }
 
-  private static MaskQueries queries(Map<String, Tensor> outputs, int row) {
+  private MaskQueries queries(Map<String, Tensor> outputs, int row) {
     Tensor classes = outputs.get("class_queries_logits");
     Tensor masks = outputs.get("masks_queries_logits");
-    return new MaskQueries(row(classes, row), row(masks, row), classes.dim(1), classes.dim(2) - 1,
+    MaskQueries queries = new MaskQueries(row(classes, row), row(masks, row), classes.dim(1), classes.dim(2) - 1,
         masks.dim(2), masks.dim(3));
+    return maskSize > 0 ? queries.upsampled(maskSize, maskSize) : queries;
   }
 }

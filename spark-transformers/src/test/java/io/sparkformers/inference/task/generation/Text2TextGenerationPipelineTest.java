@@ -22,17 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 class Text2TextGenerationPipelineTest {
   private static final String BART = "summarization-bart";
   private static final String T5 = "translation-t5";
+  private static final GenerationPipeline.Batching BATCHING = new GenerationPipeline.Batching(32, 0, true);
   private static final Map<String, Object> EIGHT_NEW_TOKENS = Map.of("max_new_tokens", 8);
 
   private static Text2TextGenerationPipeline pipeline(String model, String task, String src, String tgt,
       Map<String, ?> generation, boolean truncation) {
     return new Text2TextGenerationPipeline(Fixtures.open(Fixtures.model(model)),
-        new Text2TextGenerationPipeline.Settings(task, src, tgt, null, generation, truncation, 1_000_000));
+        new Text2TextGenerationPipeline.Settings(task, src, tgt, null, generation, truncation, 1_000_000, BATCHING));
   }
 
   private static List<String> run(Text2TextGenerationPipeline pipeline, List<String> texts) {
     List<SourceText> features = new ArrayList<>();
-    for (String t : texts) features.add(pipeline.preprocess(t));
+    for (String t : texts) features.add(pipeline.preprocess(Prompt.of(t)));
     return pipeline.predict(features);
   }
 
@@ -46,12 +47,12 @@ class Text2TextGenerationPipelineTest {
   private static long[] sequence(String model, String task, Text2TextGenerationPipeline pipeline, String text) {
     ModelSpec.Model m = Fixtures.open(Fixtures.model(model));
     GenerationConfig config = GenerationConfig.resolve(m.bundle(), task, EIGHT_NEW_TOKENS);
-    long[] ids = pipeline.preprocess(text).encoding().getIds();
+    long[] ids = pipeline.preprocess(Prompt.of(text)).encoding().getIds();
     long start = config.decoderStartTokenId();
-    Decoding decoding = new Seq2SeqDecoding(m.session("encoder_model"), DecoderGraph.load(m, false),
-        Tensor.longs(ids, 1, ids.length), Tensor.longs(ones(ids.length), 1, ids.length), start);
-    long[] generated = new Generator(config, GenerationPipeline.positionLimit(m.bundle()))
-        .generate(decoding, List.of(new long[] {start}), List.of(ids)).get(0).tokens();
+    Decoding decoding = new ContinuousDecoding(rows -> new Seq2SeqDecoding(m.session("encoder_model"),
+        DecoderGraph.load(m, false), Tensor.longs(ids, 1, ids.length), Tensor.longs(ones(ids.length), 1, ids.length), start));
+    long[] generated = new Generator(config, GenerationPipeline.positionLimit(m.bundle()), BATCHING)
+        .generate(decoding, List.of(new Generator.Input(new long[] {start}, ids, null, ids.length))).get(0).tokens();
     long[] all = new long[generated.length + 1];
     all[0] = start;
     System.arraycopy(generated, 0, all, 1, generated.length);
@@ -72,7 +73,7 @@ class Text2TextGenerationPipelineTest {
     for (int i = 0; i < cases.size(); i++) {
       JsonNode c = cases.get(i);
       assertArrayEquals(TextGenerationPipelineTest.longs(c.get("model_inputs").get("input_ids").get("data")),
-          pipeline.preprocess(c.get("text").asText()).encoding().getIds(), "truncated to model_max_length 64");
+          pipeline.preprocess(Prompt.of(c.get("text").asText())).encoding().getIds(), "truncated to model_max_length 64");
       assertArrayEquals(TextGenerationPipelineTest.longs(c.get("greedy_sequence_ids")),
           sequence(BART, "summarization", pipeline, c.get("text").asText()));
       assertEquals(c.get("pipeline").get(0).get("summary_text").asText(), summaries.get(i));
@@ -88,7 +89,7 @@ class Text2TextGenerationPipelineTest {
       for (int i = 0; i < cases.size(); i++) {
         JsonNode c = cases.get(i);
         assertArrayEquals(TextGenerationPipelineTest.longs(c.get("model_inputs").get("input_ids").get("data")),
-            pipeline.preprocess(c.get("text").asText()).encoding().getIds(), "'translate English to German: ' + text");
+            pipeline.preprocess(Prompt.of(c.get("text").asText())).encoding().getIds(), "'translate English to German: ' + text");
         assertArrayEquals(TextGenerationPipelineTest.longs(c.get("greedy_sequence_ids")),
             sequence(T5, "translation_en_to_de", pipeline, c.get("text").asText()));
         assertEquals(c.get("pipeline").get(0).get("translation_text").asText(), translations.get(i));
@@ -106,7 +107,7 @@ class Text2TextGenerationPipelineTest {
     }
     JsonNode cases = Fixtures.golden(T5, "golden.json").get("cases");
     Text2TextGenerationPipeline split = new Text2TextGenerationPipeline(Fixtures.open(dir),
-        new Text2TextGenerationPipeline.Settings("translation", null, null, null, EIGHT_NEW_TOKENS, false, 1_000_000));
+        new Text2TextGenerationPipeline.Settings("translation", null, null, null, EIGHT_NEW_TOKENS, false, 1_000_000, BATCHING));
     List<String> translations = run(split, texts(cases));
     for (int i = 0; i < cases.size(); i++) {
       assertEquals(cases.get(i).get("pipeline").get(0).get("translation_text").asText(), translations.get(i));
@@ -120,10 +121,12 @@ class Text2TextGenerationPipelineTest {
       for (JsonNode c : Fixtures.golden(model, "golden.json").get("cases")) {
         long[] ids = TextGenerationPipelineTest.longs(c.get("model_inputs").get("input_ids").get("data"));
         long start = c.get("greedy_sequence_ids").get(0).asLong();
-        Decoding decoding = new Seq2SeqDecoding(m.session("encoder_model"), DecoderGraph.load(m, false),
-            Tensor.longs(ids, 1, ids.length), Tensor.longs(ones(ids.length), 1, ids.length), start);
         float[] want = Fixtures.floats(c.get("first_step_logits"));
-        float[] got = decoding.logits(0);
+        float[] got;
+        try (Seq2SeqDecoding decoding = new Seq2SeqDecoding(m.session("encoder_model"), DecoderGraph.load(m, false),
+            Tensor.longs(ids, 1, ids.length), Tensor.longs(ones(ids.length), 1, ids.length), start)) {
+          got = decoding.logits(0);
+        }
         for (int t = 0; t < want.length; t++) assertEquals(want[t], got[t], 1e-4 + 1e-3 * Math.abs(want[t]), model);
       }
     }
@@ -148,10 +151,10 @@ class Text2TextGenerationPipelineTest {
   void anInputLongerThanThePositionsIsAnInvalidRowUnlessTruncated() {
     String text = "the weather in Paris ".repeat(30);
     InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> pipeline(BART, "summarization", null, null, EIGHT_NEW_TOKENS, false).preprocess(text));
+        () -> pipeline(BART, "summarization", null, null, EIGHT_NEW_TOKENS, false).preprocess(Prompt.of(text)));
     assertTrue(e.getMessage().contains("72 positions") && e.getMessage().contains("truncation"), e.getMessage());
     Text2TextGenerationPipeline truncating = pipeline(BART, "summarization", null, null, EIGHT_NEW_TOKENS, true);
-    assertEquals(64, truncating.preprocess(text).encoding().getIds().length, "tokenizer_config model_max_length");
+    assertEquals(64, truncating.preprocess(Prompt.of(text)).encoding().getIds().length, "tokenizer_config model_max_length");
   }
 
   @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 /** GPT-2 text generation against transformers 4.38's goldens (8 greedy tokens), and the invariants of the other searches. */
 class TextGenerationPipelineTest {
   private static final String MODEL = "text-generation-gpt2";
+  private static final GenerationPipeline.Batching BATCHING = new GenerationPipeline.Batching(32, 0, true);
   private static final List<String> PROMPTS = List.of("Hello world", "The weather in Paris is",
       "I love this movie because it is so good");
   private final ModelSpec.Model model = Fixtures.open(Fixtures.model(MODEL));
@@ -32,22 +33,30 @@ class TextGenerationPipelineTest {
     generation.put("max_new_tokens", 8);
     for (int i = 0; i < settings.length; i += 2) generation.put((String) settings[i], settings[i + 1]);
     return new TextGenerationPipeline(model,
-        new TextGenerationPipeline.Settings(generation, fullText, false, 1_000_000));
+        new TextGenerationPipeline.Settings(generation, fullText, false, 1_000_000, BATCHING));
   }
 
   private static List<String> run(TextGenerationPipeline pipeline, List<String> prompts) {
     List<SourceText> features = new ArrayList<>();
-    for (String p : prompts) features.add(pipeline.preprocess(p));
+    for (String p : prompts) features.add(pipeline.preprocess(Prompt.of(p)));
     return pipeline.predict(features);
   }
 
   /** Generated ids and score straight from the generator, the prompt alone in its batch. */
   private Generated generate(String prompt, Map<String, Object> generation) {
     GenerationConfig config = GenerationConfig.resolve(model.bundle(), "text-generation", generation);
-    long[] ids = pipeline(true).preprocess(prompt).encoding().getIds();
-    Decoding decoding = new CausalLmDecoding(DecoderGraph.load(model, true), Tensor.longs(ids, 1, ids.length),
+    long[] ids = pipeline(true).preprocess(Prompt.of(prompt)).encoding().getIds();
+    return new Generator(config, 128, BATCHING).generate(alone(ids), List.of(new Generator.Input(ids, ids, null, 0))).get(0);
+  }
+
+  /** Decoding of one prompt, unpadded. */
+  private Decoding alone(long[] ids) {
+    return new ContinuousDecoding(rows -> start(ids));
+  }
+
+  private CausalLmDecoding start(long[] ids) {
+    return new CausalLmDecoding(DecoderGraph.load(model, true), Tensor.longs(ids, 1, ids.length),
         Tensor.longs(ones(ids.length), 1, ids.length));
-    return new Generator(config, 128).generate(decoding, List.of(ids), List.of(ids)).get(0);
   }
 
   private static long[] ones(int n) {
@@ -72,10 +81,11 @@ class TextGenerationPipelineTest {
   void firstStepLogitsMatchTheModelsWithinTolerance() {
     for (JsonNode c : cases) {
       long[] ids = longs(c.get("model_inputs").get("input_ids").get("data"));
-      Decoding decoding = new CausalLmDecoding(DecoderGraph.load(model, true), Tensor.longs(ids, 1, ids.length),
-          Tensor.longs(ones(ids.length), 1, ids.length));
       float[] all = Fixtures.floats(c.get("logits"));
-      float[] got = decoding.logits(0);
+      float[] got;
+      try (CausalLmDecoding decoding = start(ids)) {
+        got = decoding.logits(0);
+      }
       int vocab = got.length;
       for (int t = 0; t < vocab; t++) {
         float want = all[(ids.length - 1) * vocab + t];
@@ -107,10 +117,12 @@ class TextGenerationPipelineTest {
   void beamSearchWithOneBeamIsGreedy() {
     GenerationConfig config = GenerationConfig.resolve(model.bundle(), "text-generation", Map.of("max_new_tokens", 8));
     for (String prompt : PROMPTS) {
-      long[] ids = pipeline(true).preprocess(prompt).encoding().getIds();
-      Decoding decoding = new CausalLmDecoding(DecoderGraph.load(model, true), Tensor.longs(ids, 1, ids.length),
-          Tensor.longs(ones(ids.length), 1, ids.length));
-      Generated beam = new BeamSearch(config).run(decoding, List.of(new TokenSequence(ids, ids.length + 8, ids.length + 8))).get(0);
+      long[] ids = pipeline(true).preprocess(Prompt.of(prompt)).encoding().getIds();
+      Generated beam;
+      try (Decoding decoding = alone(ids)) {
+        beam = new BeamSearch(config).run(decoding, List.of(new TokenSequence(ids, ids.length + 8, ids.length + 8)),
+            new Admission(new int[] {ids.length + 8}, BATCHING, config.numBeams())).get(0);
+      }
       assertArrayEquals(generate(prompt, Map.of("max_new_tokens", 8)).tokens(), beam.tokens(), prompt);
     }
   }
@@ -130,7 +142,7 @@ class TextGenerationPipelineTest {
   void noRepeatNgramSizeLeavesNoBigramTwice() {
     for (String prompt : PROMPTS) {
       long[] tokens = generate(prompt, Map.of("max_new_tokens", 8, "no_repeat_ngram_size", 2)).tokens();
-      long[] prompted = pipeline(true).preprocess(prompt).encoding().getIds();
+      long[] prompted = pipeline(true).preprocess(Prompt.of(prompt)).encoding().getIds();
       long[] all = java.util.stream.LongStream.concat(java.util.Arrays.stream(prompted), java.util.Arrays.stream(tokens)).toArray();
       Set<String> bigrams = new HashSet<>();
       for (int i = 0; i + 1 < all.length; i++) assertTrue(bigrams.add(all[i] + "," + all[i + 1]), prompt);
@@ -139,14 +151,14 @@ class TextGenerationPipelineTest {
 
   @Test
   void withoutMaxNewTokensMaxLengthTwentyBoundsPromptAndNewTokens() {
-    long[] ids = pipeline(true).preprocess(PROMPTS.get(1)).encoding().getIds();
+    long[] ids = pipeline(true).preprocess(Prompt.of(PROMPTS.get(1))).encoding().getIds();
     assertEquals(20 - ids.length, generate(PROMPTS.get(1), Map.of()).tokens().length);
   }
 
   @Test
   void generationStopsWhereTheModelRunsOutOfPositions() {
     String prompt = "a ".repeat(124).trim();
-    long[] ids = pipeline(true).preprocess(prompt).encoding().getIds();
+    long[] ids = pipeline(true).preprocess(Prompt.of(prompt)).encoding().getIds();
     assertEquals(124, ids.length);
     // 128 positions: the prompt and 4 new tokens are fed, the 5th new token is the last
     assertEquals(5, generate(prompt, Map.of("max_new_tokens", 8)).tokens().length);
@@ -155,11 +167,11 @@ class TextGenerationPipelineTest {
   @Test
   void aPromptLongerThanThePositionsIsAnInvalidRowUnlessTruncated() {
     String prompt = "a ".repeat(200);
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> pipeline(true).preprocess(prompt));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> pipeline(true).preprocess(Prompt.of(prompt)));
     assertTrue(e.getMessage().contains("128 positions"), e.getMessage());
     TextGenerationPipeline truncating = new TextGenerationPipeline(model,
-        new TextGenerationPipeline.Settings(Map.of("max_new_tokens", 2), true, true, 1_000_000));
-    assertEquals(128, truncating.preprocess(prompt).encoding().getIds().length);
+        new TextGenerationPipeline.Settings(Map.of("max_new_tokens", 2), true, true, 1_000_000, BATCHING));
+    assertEquals(128, truncating.preprocess(Prompt.of(prompt)).encoding().getIds().length);
   }
 
   @Test

@@ -9,7 +9,7 @@ import io.sparkformers.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** all-MiniLM-L6-v2, the real model, against sentence-transformers' published embedding. */
+/** all-MiniLM-L6-v2, the real model, against transformers.js and sentence-transformers' published embedding. */
 class FeatureExtractionPipelineTest {
   private final FeatureExtractionPipeline meanNormalized = new FeatureExtractionPipeline(
       Fixtures.open(Fixtures.miniLm()),
@@ -19,12 +19,19 @@ class FeatureExtractionPipelineTest {
     return p.predict(List.of(p.preprocess(text))).get(0)[0];
   }
 
+  /** Every number of every reference sentence, against transformers.js (RealEmbeddingModelsTest says how). */
   @Test
-  void sentenceTransformersReferenceEmbedding() {
-    float[] v = embed(meanNormalized, "This is an example sentence");
-    assertEquals(384, v.length);
+  void transformersJsReferenceEmbeddings() {
+    com.fasterxml.jackson.databind.JsonNode reference = Fixtures.json("reference/tfjs/all-MiniLM-L6-v2.json");
+    for (int i = 0; i < reference.get("sentences").size(); i++) {
+      float[] v = embed(meanNormalized, reference.get("sentences").get(i).asText());
+      com.fasterxml.jackson.databind.JsonNode expected = reference.get("vectors").get(i);
+      assertEquals(expected.size(), v.length);
+      for (int d = 0; d < v.length; d++) assertEquals(expected.get(d).floatValue(), v[d], 1e-4f, "sentence " + i + " dim " + d);
+    }
+    // and sentence-transformers' published numbers for the first sentence
     assertArrayEquals(new float[] {0.0677f, 0.0635f, 0.0487f, 0.0793f, 0.0374f},
-        java.util.Arrays.copyOf(v, 5), 1e-4f);
+        java.util.Arrays.copyOf(embed(meanNormalized, "This is an example sentence"), 5), 1e-4f);
   }
 
   @Test

@@ -11,23 +11,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Mask2FormerImageProcessor's post_process_semantic / instance / panoptic_segmentation for one
- * image (transformers 4.38), returning the map at the original size. Each starts, as the
- * reference does, by upsampling the mask logits to 384x384, "the preprocessed image size for all
- * models".
+ * MaskFormer's and Mask2Former's post_process_semantic / instance / panoptic_segmentation for one
+ * image (transformers 4.38), returning the map at the original size. They differ only in the mask
+ * size they start from: Mask2Former upsamples the mask logits to 384x384 first, which the caller
+ * does ({@link MaskQueries#upsampled}).
  */
-public final class Mask2FormerOutput {
-  private static final int REFERENCE_SIZE = 384;
-
-  private Mask2FormerOutput() {}
+public final class MaskQueriesOutput {
+  private MaskQueriesOutput() {}
 
   /**
    * Per-label score maps {@code sum_q softmax(class)[q, label] * sigmoid(mask)[q]}, upsampled to
    * the original size, argmax per pixel; one segment per label present.
    */
   public static SegmentationMap semantic(MaskQueries out, int originalHeight, int originalWidth) {
-    int plane = REFERENCE_SIZE * REFERENCE_SIZE;
-    float[] probs = sigmoid(upsampledMaskLogits(out));
+    int plane = out.maskHeight() * out.maskWidth();
+    float[] probs = sigmoid(out.maskLogits());
     float[] perLabel = new float[out.labels() * plane];
     for (int q = 0; q < out.queries(); q++) {
       float[] classes = out.classProbabilities(q);
@@ -37,7 +35,7 @@ public final class Mask2FormerOutput {
         }
       }
     }
-    float[] resized = TorchInterpolate.bilinear(perLabel, out.labels(), REFERENCE_SIZE, REFERENCE_SIZE, originalHeight, originalWidth);
+    float[] resized = TorchInterpolate.bilinear(perLabel, out.labels(), out.maskHeight(), out.maskWidth(), originalHeight, originalWidth);
     return SemanticSegmentationOutput.argmaxMap(resized, out.labels(), originalHeight, originalWidth);
   }
 
@@ -68,14 +66,14 @@ public final class Mask2FormerOutput {
       Arrays.fill(none, -1);
       return new SegmentationMap(originalHeight, originalWidth, none, List.of());
     }
-    float[] probs = sigmoid(upsampledMaskLogits(out));
-    int refPlane = REFERENCE_SIZE * REFERENCE_SIZE;
+    float[] probs = sigmoid(out.maskLogits());
+    int refPlane = out.maskHeight() * out.maskWidth();
     float[] keptProbs = new float[kept.size() * refPlane];
     for (int k = 0; k < kept.size(); k++) {
       System.arraycopy(probs, kept.get(k) * refPlane, keptProbs, k * refPlane, refPlane);
     }
     // compute_segments: resize to the target, weigh each mask by its query's score.
-    float[] weighted = TorchInterpolate.bilinear(keptProbs, kept.size(), REFERENCE_SIZE, REFERENCE_SIZE, originalHeight, originalWidth);
+    float[] weighted = TorchInterpolate.bilinear(keptProbs, kept.size(), out.maskHeight(), out.maskWidth(), originalHeight, originalWidth);
     for (int k = 0; k < kept.size(); k++) {
       for (int i = 0; i < plane; i++) {
         weighted[k * plane + i] *= scores.get(k);
@@ -141,8 +139,8 @@ public final class Mask2FormerOutput {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingDouble((Integer i) -> pairScores[i]).reversed());
-    float[] logits = upsampledMaskLogits(out);
-    int refPlane = REFERENCE_SIZE * REFERENCE_SIZE;
+    float[] logits = out.maskLogits();
+    int refPlane = out.maskHeight() * out.maskWidth();
     int plane = originalHeight * originalWidth;
     int[] segmentation = new int[plane];
     Arrays.fill(segmentation, -1);
@@ -163,7 +161,7 @@ public final class Mask2FormerOutput {
         }
       }
       float score = pairScores[pair] * (probSum / (area + 1e-6f));
-      float[] mask = TorchInterpolate.nearest(binary, 1, REFERENCE_SIZE, REFERENCE_SIZE, originalHeight, originalWidth);
+      float[] mask = TorchInterpolate.nearest(binary, 1, out.maskHeight(), out.maskWidth(), originalHeight, originalWidth);
       boolean empty = true;
       for (float v : mask) {
         empty &= v == 0f;
@@ -180,11 +178,6 @@ public final class Mask2FormerOutput {
       currentId++;
     }
     return new SegmentationMap(originalHeight, originalWidth, segmentation, segments);
-  }
-
-  private static float[] upsampledMaskLogits(MaskQueries out) {
-    return TorchInterpolate.bilinear(out.maskLogits(), out.queries(), out.maskHeight(), out.maskWidth(),
-        REFERENCE_SIZE, REFERENCE_SIZE);
   }
 
   private static float[] sigmoid(float[] logits) {

@@ -1,0 +1,111 @@
+package io.sparkformers.inference.task.generation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkformers.inference.engine.ResidentRuns;
+import io.sparkformers.inference.runtime.ModelSpec;
+import io.sparkformers.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Continuous batching: with fewer rows decoding at once than prompts, and prompts of different
+ * lengths and max_new_tokens, rows join as others end; each row's output must be what it gives
+ * alone, for greedy search, beam search and seeded sampling, decoder-only and encoder-decoder. The
+ * cache the rows share must be closed when generation ends.
+ */
+class ContinuousBatchingTest {
+  private static final List<String> PROMPTS = List.of("Hello world", "The weather in Paris is",
+      "I love this movie because it is so good", "A", "John Smith lives in New York and works in London.",
+      "The house is wonderful.");
+  private static final List<Integer> MAX_NEW_TOKENS = List.of(3, 12, 1, 9, 5, 7);
+  private static final List<Map<String, Object>> SEARCHES = List.of(Map.of(),
+      Map.of("num_beams", 3), Map.of("do_sample", true, "seed", 5, "top_k", 0));
+
+  private static List<Prompt> prompts() {
+    List<Prompt> out = new ArrayList<>();
+    for (int i = 0; i < PROMPTS.size(); i++) out.add(new Prompt(PROMPTS.get(i), MAX_NEW_TOKENS.get(i)));
+    return out;
+  }
+
+  private static List<String> run(GenerationPipeline pipeline, List<Prompt> prompts) {
+    List<SourceText> features = new ArrayList<>();
+    for (Prompt p : prompts) features.add(pipeline.preprocess(p));
+    return pipeline.predict(features);
+  }
+
+  /** Each prompt alone, then all through {@code atOnce} rows at a time. */
+  private static void assertSameAsAlone(GenerationPipeline alone, GenerationPipeline continuous, String what) {
+    List<String> expected = new ArrayList<>();
+    for (Prompt p : prompts()) expected.add(run(alone, List.of(p)).get(0));
+    assertEquals(expected, run(continuous, prompts()), what);
+  }
+
+  private static Map<String, Object> generation(Map<String, Object> search) {
+    Map<String, Object> generation = new HashMap<>(search);
+    generation.put("max_new_tokens", 4); // every prompt sets its own: this one must not apply
+    generation.put("min_length", 0);
+    return generation;
+  }
+
+  @Test
+  void decoderOnlyRowsThatJoinGiveWhatTheyGiveAlone() {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
+    for (Map<String, Object> search : SEARCHES) {
+      for (GenerationPipeline.Batching batching : List.of(new GenerationPipeline.Batching(2, 0, true),
+          new GenerationPipeline.Batching(4, 60, true), new GenerationPipeline.Batching(3, 0, false))) {
+        assertSameAsAlone(gpt2(model, search, new GenerationPipeline.Batching(1, 0, true)), gpt2(model, search, batching),
+            search + " " + batching);
+      }
+    }
+    assertEquals(0, residentRuns(model, "decoder_model_merged").open(), "cache tensors left open");
+  }
+
+  @Test
+  void encoderDecoderRowsThatJoinGiveWhatTheyGiveAlone() {
+    for (String[] setup : new String[][] {{"summarization-bart", "summarization"}, {"translation-t5", "translation"}}) {
+      ModelSpec.Model model = Fixtures.open(Fixtures.model(setup[0]));
+      for (Map<String, Object> search : SEARCHES) {
+        assertSameAsAlone(text2text(model, setup[1], search, 1), text2text(model, setup[1], search, 2),
+            setup[0] + " " + search);
+      }
+      assertEquals(0, residentRuns(model, "decoder_model_merged").open(), "cache tensors left open");
+      assertEquals(0, residentRuns(model, "encoder_model").open(), "encoder outputs left open");
+    }
+  }
+
+  @Test
+  void aRowsOwnMaxNewTokensBoundsItsOutput() {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
+    TextGenerationPipeline pipeline = gpt2(model, Map.of("max_new_tokens", 4, "min_new_tokens", 20),
+        new GenerationPipeline.Batching(2, 0, true));
+    List<Prompt> prompts = List.of(new Prompt("Hello world", 9), Prompt.of("Hello world"));
+    List<SourceText> features = new ArrayList<>();
+    for (Prompt p : prompts) features.add(pipeline.preprocess(p));
+    var outputs = pipeline.forward(pipeline.collate(features));
+    // min_new_tokens 20 keeps eos away, so each row runs to its own limit
+    assertEquals(9, GenerationPipeline.generated(outputs, 0).length);
+    assertEquals(4, GenerationPipeline.generated(outputs, 1).length);
+    assertTrue(run(pipeline, List.of(prompts.get(0))).get(0).startsWith("Hello world"));
+  }
+
+  private static TextGenerationPipeline gpt2(ModelSpec.Model model, Map<String, Object> search,
+      GenerationPipeline.Batching batching) {
+    return new TextGenerationPipeline(model,
+        new TextGenerationPipeline.Settings(generation(search), true, false, 1_000_000, batching));
+  }
+
+  private static Text2TextGenerationPipeline text2text(ModelSpec.Model model, String task, Map<String, Object> search,
+      int atOnce) {
+    return new Text2TextGenerationPipeline(model, new Text2TextGenerationPipeline.Settings(task, null, null, null,
+        generation(search), true, 1_000_000, new GenerationPipeline.Batching(atOnce, 0, true)));
+  }
+
+  private static ResidentRuns residentRuns(ModelSpec.Model model, String graph) {
+    return model.session(graph).residentRuns().orElseThrow();
+  }
+}

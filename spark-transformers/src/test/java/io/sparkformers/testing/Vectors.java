@@ -1,0 +1,28 @@
+package io.sparkformers.testing;
+
+import java.util.List;
+
+/** Embeddings as tests compare them: whole vectors, by cosine. */
+public final class Vectors {
+  private Vectors() {}
+
+  public static double cosine(float[] a, float[] b) {
+    if (a.length != b.length) throw new IllegalArgumentException(a.length + " vs " + b.length + " dimensions");
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  /** An array column's value (Row.getList) as floats. */
+  public static float[] floats(List<?> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) out[i] = ((Number) values.get(i)).floatValue();
+    return out;
+  }
+}
