@@ -89,6 +89,6 @@ display(scored.select("path", "labels", "objects", "segments.label", "depth.pred
 // The files a model could not read, and why
 import org.apache.spark.sql.functions.col
 
-display(scored.where(col("labels_error").isNotNull || col("objects_error").isNotNull
-    || col("segments_error").isNotNull || col("depth_error").isNotNull)
+display(scored.where(col("labels_error").isNotNull || col("objects_error").isNotNull ||
+    col("segments_error").isNotNull || col("depth_error").isNotNull)
   .select("path", "labels_error", "objects_error", "segments_error", "depth_error"))

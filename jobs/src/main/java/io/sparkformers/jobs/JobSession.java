@@ -1,5 +1,6 @@
 package io.sparkformers.jobs;
 
+import io.sparkformers.platform.SparkLine;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -18,9 +19,11 @@ final class JobSession implements AutoCloseable {
   }
 
   static JobSession start(String appName, String master) {
+    SparkLine.check();
     scala.Option<SparkSession> running = SparkSession.getActiveSession();
     if (running.isEmpty()) running = SparkSession.getDefaultSession();
     if (running.isDefined()) return new JobSession(running.get(), false);
+    SparkLine.checkJava();
     nettyDefaults();
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (master != null) {

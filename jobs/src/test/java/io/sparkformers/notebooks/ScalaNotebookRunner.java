@@ -7,7 +7,6 @@ import scala.collection.immutable.List$;
 import scala.tools.nsc.Settings;
 import scala.tools.nsc.interpreter.IMain;
 import scala.tools.nsc.interpreter.Results;
-import scala.tools.nsc.interpreter.shell.ReplReporterImpl;
 
 /**
  * Runs a Scala notebook's code cells in order in one embedded Scala REPL, as a Databricks notebook's
@@ -25,7 +24,7 @@ final class ScalaNotebookRunner {
     Settings settings = new Settings();
     // the test class path (surefire sets java.class.path to it) is the notebook's cluster libraries
     settings.processArgumentString("-usejavacp");
-    IMain repl = new IMain(settings, new ReplReporterImpl(settings, new PrintWriter(transcript, true)));
+    IMain repl = ScalaRepl.create(settings, new PrintWriter(transcript, true));
     try {
       check(repl.bind("spark", SparkSession.class.getName(), spark, List$.MODULE$.<String>empty()),
           transcript, 0, "binding spark");

@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import scala.jdk.javaapi.CollectionConverters;
+import io.sparkformers.platform.ScalaCollections;
 
 /**
  * How many bad rows a stage accepts before it stops the job (maxFailedRows, maxFailedFraction), so
@@ -61,7 +61,7 @@ final class ErrorBudget implements Serializable {
       @Override
       public void onTaskEnd(SparkListenerTaskEnd end) {
         // tasks of other stages, and of this stage's later actions that count no row, are not ours to stop
-        boolean counted = CollectionConverters.asJava(end.taskInfo().accumulables()).stream()
+        boolean counted = ScalaCollections.javaList(end.taskInfo().accumulables()).stream()
             .anyMatch(a -> a.id() == counts.id());
         if (!counted) return;
         String reason = exceeded(counts.total());

@@ -7,6 +7,8 @@ import io.sparkformers.inference.runtime.LengthBucketBatcher;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.runtime.Outcome;
 import io.sparkformers.ml.CommittedRowCounts.Fate;
+import io.sparkformers.platform.HadoopConfBroadcast;
+import io.sparkformers.platform.SparkLine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -184,6 +186,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
    */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
+    SparkLine.check();
     Dataset<Row> df = dataset.toDF();
     StructType outSchema = transformSchema(df.schema());
     SparkSession spark = df.sparkSession();
@@ -196,7 +199,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
     validateOnDriver(spec, binding, hadoopConf);
     warnOfIdleSlots(df, spark);
     ModelLocation location = ModelLocation.of(spark, spec.uri());
-    Broadcast<SerializableConfiguration> executorConf = SerializableConfiguration.broadcast(spark.sparkContext(), hadoopConf);
+    Broadcast<SerializableConfiguration> executorConf = HadoopConfBroadcast.of(spark.sparkContext(), hadoopConf);
     counters = StageCounters.register(spark.sparkContext(), getClass().getSimpleName());
     ErrorBudget budget = errorBudget();
     if (budget.isSet()) budget.watch(spark.sparkContext(), counters.counts);

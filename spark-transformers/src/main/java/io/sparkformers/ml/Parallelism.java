@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.exchange.Exchange;
-import scala.jdk.javaapi.CollectionConverters;
+import io.sparkformers.platform.ScalaCollections;
 
 /**
  * Inference parallelism is the number of partitions: a stage runs one task per partition, and
@@ -55,7 +55,7 @@ public final class Parallelism {
 
   private static boolean runsJobsToPlan(SparkPlan plan) {
     if (plan instanceof Exchange || !plan.subqueries().isEmpty()) return true;
-    for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
+    for (SparkPlan child : ScalaCollections.javaList(plan.children())) {
       if (runsJobsToPlan(child)) return true;
     }
     return false;

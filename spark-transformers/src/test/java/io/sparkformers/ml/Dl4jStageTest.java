@@ -12,9 +12,11 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A stage with {@code engine=dl4j} gives transformers' labels and scores, as with the default engine. */
+@Tag("dl4j")
 class Dl4jStageTest {
   private static final String MODEL = "text-classification-bert";
   private final SparkSession spark = LocalSpark.get();

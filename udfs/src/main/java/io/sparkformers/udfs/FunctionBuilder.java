@@ -5,6 +5,7 @@ import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.ml.InferenceStage;
 import io.sparkformers.ml.ModelLocation;
 import io.sparkformers.ml.TaskBinding;
+import io.sparkformers.platform.ScalaCollections;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +16,6 @@ import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.classic.UserDefinedFunctionUtils;
-import org.apache.spark.sql.expressions.SparkUserDefinedFunction;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.internal.SQLConf;
@@ -27,8 +26,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
+import scala.collection.Seq;
 
 /**
  * Makes a function's expression when a query names it, on the driver. A UDF registered through
@@ -58,7 +56,7 @@ final class FunctionBuilder {
   }
 
   Expression build(Seq<Expression> arguments) {
-    List<Expression> args = CollectionConverters.asJava(arguments);
+    List<Expression> args = ScalaCollections.javaList(arguments);
     int inputs = function.inputs().size();
     if (args.size() != inputs + 1 && args.size() != inputs + 2) {
       throw new IllegalArgumentException(name() + " takes (model, " + String.join(", ", function.inputs())
@@ -82,8 +80,7 @@ final class FunctionBuilder {
     ModelLocation shipped = model.foldable() ? openOnDriver(binding, settings, model.eval(null)) : null;
     RowFunction<?, ?> rows = rowFunction(binding, options, schema, settings, shipped, batching(stage));
     UserDefinedFunction udf = udf(rows, inputs + 1, stage.outputType()).withName(name());
-    return UserDefinedFunctionUtils.toScalaUDF((SparkUserDefinedFunction) udf,
-        CollectionConverters.asScala(args.subList(0, inputs + 1)).toList());
+    return ScalaUdfs.apply(udf, args.subList(0, inputs + 1));
   }
 
   private <I, O> RowFunction<I, O> rowFunction(TaskBinding<I, O> binding, Map<String, String> options,
@@ -122,7 +119,7 @@ final class FunctionBuilder {
     Map<String, String> out = new LinkedHashMap<>();
     Object value = CatalystTypeConverters.convertToScala(options.eval(null), map);
     if (value != null) {
-      CollectionConverters.asJava((scala.collection.Map<?, ?>) value)
+      ScalaCollections.javaMap((scala.collection.Map<?, ?>) value)
           .forEach((k, v) -> out.put(k.toString(), String.valueOf(v)));
     }
     return out;

@@ -1,5 +1,7 @@
 package io.sparkformers.udfs;
 
+import io.sparkformers.platform.HadoopConfBroadcast;
+import io.sparkformers.platform.SparkLine;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -54,6 +56,7 @@ public final class Sparkformers {
    * Hadoop configuration as it is now; register again after changing fs.* settings.
    */
   public static Sparkformers register(SparkSession spark) {
+    SparkLine.check();
     Sparkformers functions = create(spark);
     FunctionRegistry registry = spark.sessionState().functionRegistry();
     // temporary functions, as spark.udf() registers them: Spark 4.2 keeps qualified names for the others
@@ -94,7 +97,7 @@ public final class Sparkformers {
 
   private static Sparkformers create(SparkSession spark) {
     Broadcast<SerializableConfiguration> hadoopConf =
-        SerializableConfiguration.broadcast(spark.sparkContext(), spark.sessionState().newHadoopConf());
+        HadoopConfBroadcast.of(spark.sparkContext(), spark.sessionState().newHadoopConf());
     int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     Map<String, FunctionBuilder> builders = new LinkedHashMap<>();
     Map<String, LongAccumulator> failed = new LinkedHashMap<>();

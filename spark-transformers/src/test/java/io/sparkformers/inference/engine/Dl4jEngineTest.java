@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * clear error on the others. Batches mix lengths and padding, so the imported graphs' dynamic axes and
  * attention masks are exercised, not only the shapes seen at import.
  */
+@Tag("dl4j")
 class Dl4jEngineTest {
   private static final String BERT = "text-classification-bert";
   private static final String VIT = "image-classification-vit";
