@@ -83,7 +83,7 @@ class RealEmbeddingModelsTest {
       List<scala.collection.Seq<Float>> tokens = out.get(i).getList(2);
       assertEquals(expected.size(), tokens.size(), "tokens of '" + rows.get(i).getString(1) + "'");
       for (int t = 0; t < tokens.size(); t++) {
-        List<Float> vector = scala.jdk.javaapi.CollectionConverters.asJava(tokens.get(t));
+        List<Float> vector = io.sparkformers.platform.ScalaCollections.javaList(tokens.get(t));
         assertEquals(expected.get(t).size(), vector.size());
         for (int d = 0; d < vector.size(); d++) {
           assertEquals(expected.get(t).get(d).floatValue(), vector.get(d), 1e-4f,

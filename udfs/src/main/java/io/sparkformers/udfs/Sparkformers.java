@@ -17,9 +17,6 @@ import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
-import scala.Function1;
-import scala.Tuple3;
-import scala.collection.immutable.Seq;
 
 /**
  * The SQL functions: {@code Sparkformers.register(spark)}, or
@@ -59,8 +56,7 @@ public final class Sparkformers {
     SparkLine.check();
     Sparkformers functions = create(spark);
     FunctionRegistry registry = spark.sessionState().functionRegistry();
-    // temporary functions, as spark.udf() registers them: Spark 4.2 keeps qualified names for the others
-    for (var f : descriptions(() -> functions)) registry.createOrReplaceTempFunction(f._1().funcName(), f._3(), "java_udf");
+    for (var f : descriptions(() -> functions)) ScalaUdfs.register(registry, f);
     SESSIONS.put(spark, functions);
     return functions;
   }
@@ -77,17 +73,20 @@ public final class Sparkformers {
    * Every function as the function registry takes it; {@code functions} gives the instance whose
    * builders a query calls (one instance for register; the analyzed query's session for the extension).
    */
-  static List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> descriptions(
-      Supplier<Sparkformers> functions) {
-    List<Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>>> out = new ArrayList<>();
+  static List<Description> descriptions(Supplier<Sparkformers> functions) {
+    List<Description> out = new ArrayList<>();
     for (TaskFunction function : TaskFunction.ALL) {
       for (String name : List.of(function.name(), function.tryName())) {
-        Function1<Seq<Expression>, Expression> builder = args -> functions.get().builders.get(name).build(args);
-        out.add(new Tuple3<>(FunctionIdentifier.apply(name), info(function, name), builder));
+        out.add(new Description(new FunctionIdentifier(name), info(function, name),
+            args -> functions.get().builders.get(name).build(args)));
       }
     }
     return out;
   }
+
+  /** A function as the registry takes it, with its builder over Scala's Seq of either Scala version. */
+  record Description(FunctionIdentifier id, ExpressionInfo info,
+      java.util.function.Function<scala.collection.Seq<Expression>, Expression> builder) {}
 
   private static ExpressionInfo info(TaskFunction function, String name) {
     String usage = name + "(model, " + String.join(", ", function.inputs()) + "[, options]) - " + function.task()

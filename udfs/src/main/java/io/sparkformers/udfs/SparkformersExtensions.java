@@ -18,7 +18,7 @@ public final class SparkformersExtensions extends AbstractFunction1<SparkSession
   public BoxedUnit apply(SparkSessionExtensions extensions) {
     // Spark analyzes a query with its session active
     for (var f : Sparkformers.descriptions(() -> Sparkformers.of(SparkSession.active()))) {
-      extensions.injectFunction(f);
+      ScalaUdfs.inject(extensions, f);
     }
     return BoxedUnit.UNIT;
   }

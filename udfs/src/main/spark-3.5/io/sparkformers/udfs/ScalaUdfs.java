@@ -1,6 +1,8 @@
 package io.sparkformers.udfs;
 
 import java.util.List;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.expressions.SparkUserDefinedFunction;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -9,6 +11,20 @@ import scala.collection.JavaConverters;
 /** A UDF applied to argument expressions, as Spark 3.5 builds it (Spark 4 has its own copy). */
 final class ScalaUdfs {
   private ScalaUdfs() {}
+
+  /** A temporary function, as spark.udf() registers them (Spark 4.2 keeps qualified names for the others). */
+  static void register(FunctionRegistry registry, Sparkformers.Description f) {
+    registry.createOrReplaceTempFunction(f.id().funcName(), builder(f), "java_udf");
+  }
+
+  static void inject(SparkSessionExtensions extensions, Sparkformers.Description f) {
+    extensions.injectFunction(new scala.Tuple3<>(f.id(), f.info(), builder(f)));
+  }
+
+  /** Spark's FunctionBuilder: a Scala function of the arguments' Seq, whose type is the Scala version's. */
+  private static scala.Function1<scala.collection.Seq<Expression>, Expression> builder(Sparkformers.Description f) {
+    return args -> f.builder().apply(args);
+  }
 
   static Expression apply(UserDefinedFunction udf, List<Expression> arguments) {
     return ((SparkUserDefinedFunction) udf).createScalaUDF(JavaConverters.asScalaBuffer(arguments).toList());

@@ -106,8 +106,8 @@ class HostileFunctionsTest {
    */
   private static boolean sameLabelScores(Object stage, Object function) {
     if (stage == null || function == null) return stage == function;
-    List<Row> a = scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Row>) stage);
-    List<Row> b = scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Row>) function);
+    List<Row> a = io.sparkformers.platform.ScalaCollections.javaList((scala.collection.Seq<Row>) stage);
+    List<Row> b = io.sparkformers.platform.ScalaCollections.javaList((scala.collection.Seq<Row>) function);
     if (a.size() != b.size()) return false;
     for (int k = 0; k < a.size(); k++) {
       if (!a.get(k).getString(0).equals(b.get(k).getString(0))) return false;
