@@ -135,7 +135,8 @@ class MultiExecutorTest {
     assertEquals(withoutJvmColumns(inLocalMode), withoutJvmColumns(onCluster));
   }
 
-  private static List<List<Object>> withoutJvmColumns(List<Row> rows) {
+  /** Each row's values without the two columns that say where it ran. */
+  static List<List<Object>> withoutJvmColumns(List<Row> rows) {
     List<List<Object>> out = new ArrayList<>();
     for (Row r : rows) {
       List<Object> values = new ArrayList<>();
