@@ -45,7 +45,8 @@ class TextClassifierTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {MODEL, "text-classification-electra"})
+  @ValueSource(strings = {MODEL, "text-classification-electra", "text-classification-albert",
+      "text-classification-xlm-roberta", "text-classification-deberta-v2"})
   void everyLabelAndScoreMatchesTransformersThroughTheStage(String fixture) {
     List<Row> out = classifier().setModelPath(Fixtures.model(fixture).toString()).setTopK(NullableIntParam.NONE)
         .transform(goldenTexts()).orderBy("id").collectAsList();

@@ -33,38 +33,46 @@ class TextStagesGoldenTest {
     return rows;
   }
 
+  private static final String[] STRATEGIES = {"none", "simple", "first", "average", "max"};
+
   @ParameterizedTest
-  @ValueSource(strings = {"none", "simple", "first", "average", "max"})
-  void tokenClassificationMatchesTheFastPipeline(String strategy) {
-    String model = "token-classification-bert";
+  @ValueSource(strings = {"token-classification-bert", "token-classification-electra", "token-classification-albert",
+      "token-classification-xlm-roberta", "token-classification-deberta-v2"})
+  void tokenClassificationMatchesTheFastPipelineWithEveryAggregation(String model) {
     JsonNode cases = Fixtures.golden(model, "golden_fast.json").get("cases");
     List<Row> rows = new ArrayList<>();
     for (JsonNode c : cases) rows.add(RowFactory.create(rows.size(), c.get("text").asText()));
-    TokenClassifier stage = new TokenClassifier().setModelPath(Fixtures.model(model).toString())
-        .setAggregationStrategy(strategy).setOutputCol("entities");
-    List<Row> out = sortedById(stage.transform(
-        frame(new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType), rows)));
-    String labelField = strategy.equals("none") ? "entity" : "entity_group";
-    for (int i = 0; i < cases.size(); i++) {
-      JsonNode expected = cases.get(i).get("pipeline").get(strategy);
-      List<Row> entities = out.get(i).getList(2);
-      assertEquals(expected.size(), entities.size(), cases.get(i).get("text").asText());
-      for (int k = 0; k < entities.size(); k++) {
-        Row e = entities.get(k);
-        JsonNode x = expected.get(k);
-        assertEquals(x.get(labelField).asText(), e.getAs(labelField));
-        assertEquals(x.get("word").asText(), e.getAs("word"));
-        assertEquals(x.get("start").asInt(), (int) e.getAs("start"));
-        assertEquals(x.get("end").asInt(), (int) e.getAs("end"));
-        assertEquals(x.get("score").floatValue(), (float) e.getAs("score"), 1e-4);
-        if (strategy.equals("none")) assertEquals(x.get("index").asInt(), (int) e.getAs("index"));
+    Dataset<Row> frame = frame(new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType), rows);
+    for (String strategy : STRATEGIES) {
+      frame = new TokenClassifier().setModelPath(Fixtures.model(model).toString())
+          .setAggregationStrategy(strategy).setOutputCol(strategy).transform(frame);
+    }
+    List<Row> out = sortedById(frame);
+    for (String strategy : STRATEGIES) {
+      String labelField = strategy.equals("none") ? "entity" : "entity_group";
+      for (int i = 0; i < cases.size(); i++) {
+        JsonNode expected = cases.get(i).get("pipeline").get(strategy);
+        List<Row> entities = out.get(i).getList(out.get(i).fieldIndex(strategy));
+        String what = strategy + ": " + cases.get(i).get("text").asText();
+        assertEquals(expected.size(), entities.size(), what);
+        for (int k = 0; k < entities.size(); k++) {
+          Row e = entities.get(k);
+          JsonNode x = expected.get(k);
+          assertEquals(x.get(labelField).asText(), e.getAs(labelField), what);
+          assertEquals(x.get("word").asText(), e.getAs("word"), what);
+          assertEquals(x.get("start").asInt(), (int) e.getAs("start"), what);
+          assertEquals(x.get("end").asInt(), (int) e.getAs("end"), what);
+          assertEquals(x.get("score").floatValue(), (float) e.getAs("score"), 1e-4, what);
+          if (strategy.equals("none")) assertEquals(x.get("index").asInt(), (int) e.getAs("index"), what);
+        }
       }
     }
   }
 
-  @Test
-  void questionAnsweringFindsAnswersAcrossWindowsAsTheFastPipeline() {
-    String model = "question-answering-bert";
+  @ParameterizedTest
+  @ValueSource(strings = {"question-answering-bert", "question-answering-electra", "question-answering-albert",
+      "question-answering-xlm-roberta", "question-answering-deberta-v2"})
+  void questionAnsweringFindsAnswersAcrossWindowsAsTheFastPipeline(String model) {
     JsonNode cases = Fixtures.golden(model, "golden_fast.json").get("cases");
     List<Row> rows = new ArrayList<>();
     for (JsonNode c : cases) {
@@ -93,6 +101,43 @@ class TextStagesGoldenTest {
     assertEquals(expected.get("start").asInt(), (int) actual.getAs("start"));
     assertEquals(expected.get("end").asInt(), (int) actual.getAs("end"));
     assertEquals(expected.get("score").floatValue(), (float) actual.getAs("score"), 1e-4);
+  }
+
+  @Test
+  void mpnetEmbeddingsMatchTheFeatureExtractionPipeline() {
+    String model = "feature-extraction-mpnet";
+    JsonNode cases = Fixtures.golden(model, "golden.json").get("cases");
+    List<Row> rows = new ArrayList<>();
+    for (JsonNode c : cases) rows.add(RowFactory.create(rows.size(), c.get("text").asText()));
+    Dataset<Row> frame = frame(new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType), rows);
+    String path = Fixtures.model(model).toString();
+    frame = new FeatureExtractor().setModelPath(path).setOutputCol("tokens").transform(frame);
+    frame = new FeatureExtractor().setModelPath(path).setPooling("mean").setOutputCol("mean").transform(frame);
+    frame = new FeatureExtractor().setModelPath(path).setPooling("mean").setNormalize(true).setOutputCol("normalized")
+        .transform(frame);
+    frame = new FeatureExtractor().setModelPath(path).setPooling("cls").setOutputCol("cls").transform(frame);
+    List<Row> out = sortedById(frame);
+    for (int i = 0; i < cases.size(); i++) {
+      Row row = out.get(i);
+      JsonNode c = cases.get(i);
+      List<scala.collection.Seq<Float>> tokens = row.getList(row.fieldIndex("tokens"));
+      List<Float> flat = new ArrayList<>();
+      tokens.forEach(t -> flat.addAll(io.sparkformers.platform.ScalaCollections.javaList(t)));
+      assertEquals(c.get("pipeline").get("shape").get(0).asInt(), tokens.size());
+      assertVector(c.get("pipeline"), flat);
+      assertVector(c.get("mean_pooled"), row.getList(row.fieldIndex("mean")));
+      assertVector(c.get("mean_pooled_normalized"), row.getList(row.fieldIndex("normalized")));
+      assertVector(c.get("cls"), row.getList(row.fieldIndex("cls")));
+    }
+  }
+
+  /** Every value of a golden tensor, within the goldens' tolerance (atol 1e-4, rtol 1e-3). */
+  private static void assertVector(JsonNode expected, List<Float> actual) {
+    float[] values = Fixtures.floats(expected);
+    assertEquals(values.length, actual.size());
+    for (int i = 0; i < values.length; i++) {
+      assertEquals(values[i], actual.get(i), 1e-4 + 1e-3 * Math.abs(values[i]), "value " + i);
+    }
   }
 
   @Test

@@ -7,9 +7,11 @@ import java.util.OptionalLong;
 
 /**
  * Facts about a tokenizer that DJL's binding does not expose, read from tokenizer.json (and the
- * special-tokens files): the unknown and CLS token ids, and whether subwords carry a prefix ("##").
+ * special-tokens files): the unknown and CLS token ids, whether subwords carry a prefix ("##"), and
+ * the decoder's specification.
  */
-public record TokenizerVocabulary(OptionalLong unknownTokenId, OptionalLong clsTokenId, boolean continuingSubwordPrefix) {
+public record TokenizerVocabulary(
+    OptionalLong unknownTokenId, OptionalLong clsTokenId, boolean continuingSubwordPrefix, JsonNode decoder) {
 
   public static TokenizerVocabulary of(ModelBundle bundle) {
     Path file = bundle.tokenizerFile();
@@ -20,10 +22,13 @@ public record TokenizerVocabulary(OptionalLong unknownTokenId, OptionalLong clsT
     String cls = bundle.tokenizerConfig().map(c -> tokenText(c.get("cls_token"))).orElse(null);
     if (cls == null) cls = ModelBundle.readJsonIfPresent(bundle.dir().resolve("special_tokens_map.json"))
         .map(c -> tokenText(c.get("cls_token"))).orElse(null);
+    // Unigram models (SentencePiece) name their unknown token by id, the others by text
+    JsonNode unkId = model.get("unk_id");
     return new TokenizerVocabulary(
-        id(json, unk),
+        unkId != null && unkId.canConvertToLong() ? OptionalLong.of(unkId.asLong()) : id(json, unk),
         id(json, cls),
-        prefix != null && !prefix.isNull() && !prefix.asText().isEmpty());
+        prefix != null && !prefix.isNull() && !prefix.asText().isEmpty(),
+        json.path("decoder"));
   }
 
   /**

@@ -17,8 +17,12 @@ class TextTokenizerTest {
   private final JsonNode golden = Fixtures.golden(MODEL, "tokenizer_golden.json");
 
   private static long[] ids(JsonNode item) {
-    long[] ids = new long[item.get("ids").size()];
-    for (int i = 0; i < ids.length; i++) ids[i] = item.get("ids").get(i).asLong();
+    return ids(item, "ids");
+  }
+
+  private static long[] ids(JsonNode item, String field) {
+    long[] ids = new long[item.get(field).size()];
+    for (int i = 0; i < ids.length; i++) ids[i] = item.get(field).get(i).asLong();
     return ids;
   }
 
@@ -30,13 +34,17 @@ class TextTokenizerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text-classification-bert", "token-classification-bert", "question-answering-bert"})
+  @ValueSource(strings = {"text-classification-bert", "token-classification-bert", "question-answering-bert",
+      "text-classification-electra", "text-classification-albert", "text-classification-xlm-roberta",
+      "text-classification-deberta-v2", "feature-extraction-mpnet"})
   void idsEqualThePythonTokenizersOnEveryGoldenString(String model) {
     JsonNode golden = Fixtures.golden(model, "tokenizer_golden.json");
     try (TextTokenizer tokenizer = TextTokenizer.load(ModelBundle.open(Fixtures.model(model)), null)) {
       int compared = 0;
       for (JsonNode item : golden.get("items")) {
-        long[] expected = ids(item);
+        // where transformers' own converter gives other ids than the slow tokenizer (a lone trailing
+        // \u2581 for ALBERT), the golden holds the converter's too: tokenizer.json users get those
+        long[] expected = item.has("fast_ids") ? ids(item, "fast_ids") : ids(item);
         if (expected.length > tokenizer.maxLength()) continue;
         assertArrayEquals(expected, tokenizer.encode(item.get("text").asText()).getIds(), item.get("text").asText());
         compared++;

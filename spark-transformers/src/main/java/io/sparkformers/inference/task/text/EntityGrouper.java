@@ -2,6 +2,7 @@ package io.sparkformers.inference.task.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -16,20 +17,24 @@ final class EntityGrouper {
 
   private final String[] labels;
   private final Function<List<PreEntity>, String> words;
+  private final Optional<WordJoiner> joiner;
 
   /**
    * @param labels id2label, indexed by label id
    * @param words the tokenizer's {@code convert_tokens_to_string} of a run of tokens
+   * @param joiner its convert_tokens_to_string of words decoded already, where that differs from
+   *     decoding the words' tokens at once
    */
-  EntityGrouper(String[] labels, Function<List<PreEntity>, String> words) {
+  EntityGrouper(String[] labels, Function<List<PreEntity>, String> words, Optional<WordJoiner> joiner) {
     this.labels = labels;
     this.words = words;
+    this.joiner = joiner;
   }
 
   List<TokenEntity> group(List<PreEntity> tokens, AggregationStrategy strategy) {
     List<Labelled> units =
         strategy == AggregationStrategy.SIMPLE ? labelTokens(tokens) : labelWords(tokens, strategy);
-    return groupEntities(tokens, units);
+    return groupEntities(tokens, units, strategy != AggregationStrategy.SIMPLE);
   }
 
   private List<Labelled> labelTokens(List<PreEntity> tokens) {
@@ -96,12 +101,12 @@ final class EntityGrouper {
   }
 
   /** group_entities: adjacent units with the same tag join, unless the next one is a B- tag. */
-  private List<TokenEntity> groupEntities(List<PreEntity> tokens, List<Labelled> units) {
+  private List<TokenEntity> groupEntities(List<PreEntity> tokens, List<Labelled> units, boolean ofWords) {
     List<TokenEntity> groups = new ArrayList<>();
     int first = 0;
     for (int i = 1; i <= units.size(); i++) {
       if (i == units.size() || !continues(units.get(i - 1), units.get(i))) {
-        groups.add(groupSubEntities(tokens, units.subList(first, i)));
+        groups.add(groupSubEntities(tokens, units.subList(first, i), ofWords));
         first = i;
       }
     }
@@ -118,16 +123,23 @@ final class EntityGrouper {
     return label.startsWith("B-") || label.startsWith("I-") ? label.substring(2) : label;
   }
 
-  /** group_sub_entities: the first unit's label after its first '-', the mean score, the words. */
-  private TokenEntity groupSubEntities(List<PreEntity> tokens, List<Labelled> group) {
+  /**
+   * group_sub_entities: the first unit's label after its first '-', the mean score, the words (of
+   * word units: each word decoded, then the words decoded together, as aggregate_word and
+   * group_sub_entities do).
+   */
+  private TokenEntity groupSubEntities(List<PreEntity> tokens, List<Labelled> group, boolean ofWords) {
     String label = group.get(0).label();
     String entityGroup = label.substring(label.indexOf('-') + 1);
     double score = group.stream().mapToDouble(Labelled::score).average().orElseThrow();
     List<PreEntity> span = tokens.subList(group.get(0).from(), group.get(group.size() - 1).to());
+    String text = ofWords && joiner.isPresent()
+        ? joiner.get().join(group.stream().map(unit -> words.apply(tokens.subList(unit.from(), unit.to()))).toList())
+        : words.apply(span);
     return TokenEntity.group(
         entityGroup,
         (float) score,
-        words.apply(span),
+        text,
         span.get(0).start(),
         span.get(span.size() - 1).end());
   }

@@ -1,6 +1,7 @@
 package io.sparkformers.inference.task.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import com.fasterxml.jackson.databind.JsonNode;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,8 @@ public final class TokenClassificationDecoder {
   private final OptionalLong unknownTokenId;
   private final boolean wordAware;
   private final Function<long[], String> decode;
+  /** How the decoder spells the unknown token ("[UNK]", "<unk>"): where a run's text is replaced. */
+  private final String unknownSpelling;
   private final EntityGrouper grouper;
 
   /**
@@ -31,12 +34,15 @@ public final class TokenClassificationDecoder {
    *     start
    * @param decode the fast tokenizer's decoder over token ids, special tokens kept (DJL {@code
    *     decode(ids, false)}): transformers' {@code convert_tokens_to_string}
+   * @param decoder the tokenizer.json decoder, which the word-level strategies run a second time over
+   *     decoded words
    */
   public TokenClassificationDecoder(
       Map<Integer, String> id2label,
       OptionalLong unknownTokenId,
       boolean wordAware,
-      Function<long[], String> decode) {
+      Function<long[], String> decode,
+      JsonNode decoder) {
     this.labels = new String[id2label.size()];
     for (int id = 0; id < labels.length; id++) {
       labels[id] = id2label.get(id);
@@ -47,7 +53,11 @@ public final class TokenClassificationDecoder {
     this.unknownTokenId = unknownTokenId;
     this.wordAware = wordAware;
     this.decode = decode;
-    this.grouper = new EntityGrouper(labels, this::words);
+    // the encoding's token of an unknown piece is its text for Unigram models, so the
+    // decoder's spelling comes from the id
+    this.unknownSpelling = unknownTokenId.isPresent()
+        ? decode.apply(new long[] {unknownTokenId.getAsLong()}) : null;
+    this.grouper = new EntityGrouper(labels, this::words, WordJoiner.of(decoder));
   }
 
   /**
@@ -154,10 +164,10 @@ public final class TokenClassificationDecoder {
     StringBuilder words = new StringBuilder(decoded.length());
     int from = 0;
     for (PreEntity token : run) {
-      int at = token.unknown() ? decoded.indexOf(token.token(), from) : -1;
+      int at = token.unknown() ? decoded.indexOf(unknownSpelling, from) : -1;
       if (at >= 0) {
         words.append(decoded, from, at).append(token.word());
-        from = at + token.token().length();
+        from = at + unknownSpelling.length();
       }
     }
     return words.append(decoded, from, decoded.length()).toString();

@@ -29,7 +29,7 @@ public final class TokenClassificationPipeline
     for (int i = 0; i < labels.size(); i++) id2label.put(i, labels.get(i));
     TokenizerVocabulary vocabulary = TokenizerVocabulary.of(model.bundle());
     this.decoder = new TokenClassificationDecoder(id2label, vocabulary.unknownTokenId(),
-        vocabulary.continuingSubwordPrefix(), ids -> tokenizer.decode(ids, false));
+        vocabulary.continuingSubwordPrefix(), ids -> tokenizer.decode(ids, false), vocabulary.decoder());
     this.settings = settings;
   }
 

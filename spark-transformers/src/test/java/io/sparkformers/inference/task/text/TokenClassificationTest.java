@@ -7,6 +7,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.inference.text.TextTokenizer;
+import io.sparkformers.inference.text.TokenizerVocabulary;
 import io.sparkformers.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,8 @@ class TokenClassificationTest {
     labels = names.toArray(String[]::new);
     decoder =
         new TokenClassificationDecoder(
-            id2label, OptionalLong.of(UNKNOWN_TOKEN_ID), true, ids -> tokenizer.decode(ids, false));
+            id2label, OptionalLong.of(UNKNOWN_TOKEN_ID), true, ids -> tokenizer.decode(ids, false),
+            TokenizerVocabulary.of(model.bundle()).decoder());
   }
 
   private static List<TokenEntity> predict(String text, TokenClassificationSettings settings) {
@@ -141,7 +143,8 @@ class TokenClassificationTest {
             id2label,
             OptionalLong.of(UNKNOWN_TOKEN_ID),
             false,
-            ids -> tokenizer.decode(ids, false));
+            ids -> tokenizer.decode(ids, false),
+            TokenizerVocabulary.of(model.bundle()).decoder());
 
     List<String> wordAware =
         decoder.postprocess(features, logits, first).stream().map(TokenEntity::word).toList();
