@@ -49,7 +49,8 @@ class TextClassificationJobTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text-classification-bert", "text-classification-electra"})
+  @ValueSource(strings = {"text-classification-bert", "text-classification-electra", "text-classification-albert",
+      "text-classification-xlm-roberta", "text-classification-deberta-v2"})
   void topKNullGivesEveryLabelAndScoreOfTransformers(String fixture) throws Exception {
     Path model = JobRun.FIXTURES.resolve(fixture);
     List<Row> rows = classify(model, "--option", "top_k=null");

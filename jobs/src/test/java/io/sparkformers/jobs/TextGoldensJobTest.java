@@ -11,7 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Token classification and question answering through the job, against transformers' fast path. */
@@ -38,12 +39,14 @@ class TextGoldensJobTest {
     return JSON.readTree(JobRun.FIXTURES.resolve(model).resolve("golden_fast.json").toFile());
   }
 
-  @Test
-  void entityGroupsMatchTheFastPipeline() throws Exception {
-    JsonNode cases = golden("token-classification-bert").get("cases");
+  @ParameterizedTest
+  @ValueSource(strings = {"token-classification-bert", "token-classification-electra", "token-classification-albert",
+      "token-classification-xlm-roberta", "token-classification-deberta-v2"})
+  void entityGroupsMatchTheFastPipeline(String model) throws Exception {
+    JsonNode cases = golden(model).get("cases");
     List<ObjectNode> rows = new ArrayList<>();
     for (JsonNode c : cases) rows.add(JSON.createObjectNode().put("id", rows.size()).put("text", c.get("text").asText()));
-    List<Row> out = run("token-classification", "token-classification-bert", rows,
+    List<Row> out = run("token-classification", model, rows,
         "--option", "aggregation_strategy=simple");
     for (int i = 0; i < cases.size(); i++) {
       JsonNode expected = cases.get(i).get("pipeline").get("simple");
@@ -60,15 +63,17 @@ class TextGoldensJobTest {
     }
   }
 
-  @Test
-  void answersOverLongContextsMatchTheFastPipeline() throws Exception {
-    JsonNode cases = golden("question-answering-bert").get("cases");
+  @ParameterizedTest
+  @ValueSource(strings = {"question-answering-bert", "question-answering-electra", "question-answering-albert",
+      "question-answering-xlm-roberta", "question-answering-deberta-v2"})
+  void answersOverLongContextsMatchTheFastPipeline(String model) throws Exception {
+    JsonNode cases = golden(model).get("cases");
     List<ObjectNode> rows = new ArrayList<>();
     for (JsonNode c : cases) {
       rows.add(JSON.createObjectNode().put("id", rows.size()).put("q", c.get("question").asText())
           .put("context", c.get("context").asText()));
     }
-    List<Row> out = run("question-answering", "question-answering-bert", rows,
+    List<Row> out = run("question-answering", model, rows,
         "--option", "question_col=q", "--option", "top_k=3");
     for (int i = 0; i < cases.size(); i++) {
       JsonNode expected = cases.get(i).get("pipeline_top3");
