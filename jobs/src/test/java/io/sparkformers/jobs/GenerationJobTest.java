@@ -59,7 +59,7 @@ class GenerationJobTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"summarization-bart"})
+  @ValueSource(strings = {"summarization-bart", "summarization-pegasus"})
   void summarizationOfTruncatedTextsMatchesTransformers(String family) throws Exception {
     assertEquals(expected(family, "summary_text"),
         run("summarization", family, "text", "summary_text", "--option", "truncation=true"));
@@ -69,5 +69,18 @@ class GenerationJobTest {
   void translationByTaskNameMatchesTransformers() throws Exception {
     assertEquals(expected("translation-t5", "translation_text"),
         run("translation_en_to_de", "translation-t5", "text", "translation_text"));
+  }
+
+  @Test
+  void translationWithAOnePairModelMatchesTransformers() throws Exception {
+    assertEquals(expected("translation-marian", "translation_text"),
+        run("translation", "translation-marian", "text", "translation_text"));
+  }
+
+  /** mBART's language codes hold an underscore, so they come as options, not in the task name. */
+  @Test
+  void translationToALanguageCodeMatchesTransformers() throws Exception {
+    assertEquals(expected("translation-mbart", "translation_text"), run("translation", "translation-mbart", "text",
+        "translation_text", "--option", "src_lang=en_XX", "--option", "tgt_lang=ro_RO"));
   }
 }

@@ -74,7 +74,7 @@ class GenerationStagesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"summarization-bart"})
+  @ValueSource(strings = {"summarization-bart", "summarization-pegasus"})
   void summarizerGivesTransformersSummariesOfTruncatedTexts(String family) {
     JsonNode cases = Fixtures.golden(family, "golden.json").get("cases");
     Summarizer stage = new Summarizer().setModelPath(Fixtures.model(family).toString())
@@ -88,9 +88,12 @@ class GenerationStagesTest {
         stage.transformSchema(texts.schema()).apply("prediction").dataType().simpleString());
   }
 
-  /** T5 by its translation_en_to_de entry (prefix). */
+  /**
+   * T5 by its translation_en_to_de entry (prefix), mBART by the target's language code (forced
+   * first), Marian (one language pair) without languages.
+   */
   @ParameterizedTest
-  @CsvSource({"translation-t5, en, de"})
+  @CsvSource({"translation-t5, en, de", "translation-mbart, en_XX, ro_RO", "translation-marian, , "})
   void translatorGivesTransformersTranslations(String family, String srcLang, String tgtLang) {
     JsonNode cases = Fixtures.golden(family, "golden.json").get("cases");
     Translator stage = new Translator().setModelPath(Fixtures.model(family).toString())

@@ -32,7 +32,7 @@ class TextTokenizerTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"text-classification-bert", "token-classification-bert", "question-answering-bert",
-      "text-generation-llama"})
+      "text-generation-llama", "summarization-pegasus", "translation-mbart", "translation-marian"})
   void idsEqualThePythonTokenizersOnEveryGoldenString(String model) {
     JsonNode golden = Fixtures.golden(model, "tokenizer_golden.json");
     try (TextTokenizer tokenizer = TextTokenizer.load(ModelBundle.open(Fixtures.model(model)), null)) {

@@ -70,7 +70,9 @@ class ContinuousBatchingTest {
 
   @Test
   void encoderDecoderRowsThatJoinGiveWhatTheyGiveAlone() {
-    for (String[] setup : new String[][] {{"summarization-bart", "summarization"}, {"translation-t5", "translation"}}) {
+    for (String[] setup : new String[][] {{"summarization-bart", "summarization"}, {"translation-t5", "translation"},
+        {"summarization-pegasus", "summarization"}, {"translation-mbart", "translation"},
+        {"translation-marian", "translation"}}) {
       ModelSpec.Model model = Fixtures.open(Fixtures.model(setup[0]));
       for (Map<String, Object> search : SEARCHES) {
         assertSameAsAlone(text2text(model, setup[1], search, 1), text2text(model, setup[1], search, 2),
