@@ -132,7 +132,7 @@ class TextGenerationPipelineTest {
     }
   }
 
-  /** Left-padded rows: each row's attention_mask and position_ids (rotary positions for Llama) as transformers feeds them. */
+  /** Left-padded rows, with the attention_mask and position_ids (Llama: rotary) transformers feeds each. */
   @ParameterizedTest
   @MethodSource("families")
   void promptsOfDifferentLengthsGiveTheSameTextInOneBatchAsAlone(String family) {
