@@ -2,6 +2,7 @@ package io.sparkformers.inference.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.model.ModelBundle;
@@ -36,7 +37,8 @@ class TextTokenizerTest {
   @ParameterizedTest
   @ValueSource(strings = {"text-classification-bert", "token-classification-bert", "question-answering-bert",
       "text-classification-electra", "text-classification-albert", "text-classification-xlm-roberta",
-      "text-classification-deberta-v2", "feature-extraction-mpnet"})
+      "text-classification-deberta-v2", "feature-extraction-mpnet", "text-generation-llama", "summarization-pegasus",
+      "translation-mbart", "translation-marian"})
   void idsEqualThePythonTokenizersOnEveryGoldenString(String model) {
     JsonNode golden = Fixtures.golden(model, "tokenizer_golden.json");
     try (TextTokenizer tokenizer = TextTokenizer.load(ModelBundle.open(Fixtures.model(model)), null)) {
@@ -49,7 +51,7 @@ class TextTokenizerTest {
         assertArrayEquals(expected, tokenizer.encode(item.get("text").asText()).getIds(), item.get("text").asText());
         compared++;
       }
-      assertEquals(golden.get("items").size() - 1, compared);
+      assertTrue(compared >= golden.get("items").size() - 1, "only the long text may exceed model_max_length");
     }
   }
 
