@@ -2,7 +2,6 @@ package io.sparkformers.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.platform.ScalaCollections;
@@ -126,14 +125,8 @@ class TextStagesGoldenTest {
         Object vector = vectors.get(v);
         float[] actual = Vectors.floats(vector instanceof List<?> list ? list
             : ScalaCollections.javaList((scala.collection.Seq<?>) vector));
-        JsonNode want = perToken ? expected.get(v) : expected;
-        assertEquals(want.size(), actual.length);
-        for (int d = 0; d < actual.length; d++) {
-          // the fixtures' tolerance for ONNX against PyTorch: |a - b| <= 1e-4 + 1e-3 |b|
-          double b = want.get(d).doubleValue();
-          assertTrue(Math.abs(actual[d] - b) <= 1e-4 + 1e-3 * Math.abs(b),
-              "'" + c.get("text").asText() + "', vector " + v + ", dim " + d + ": " + actual[d] + " vs " + b);
-        }
+        Vectors.assertMatchesGolden(perToken ? expected.get(v) : expected, actual,
+            "'" + c.get("text").asText() + "', vector " + v);
       }
     }
   }
