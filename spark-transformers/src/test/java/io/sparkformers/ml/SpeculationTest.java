@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkformers.platform.ScalaCollections;
 import io.sparkformers.testing.MultiHostCluster;
+import io.sparkformers.testing.TaskAttempts;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeoutException;
-import org.apache.spark.Success$;
 import org.apache.spark.TaskContext;
-import org.apache.spark.TaskKilled;
 import org.apache.spark.TaskKilledException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.scheduler.TaskInfo;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -47,17 +40,11 @@ class SpeculationTest {
 
   @Test
   void aSpeculativeCopyChangesNeitherTheOutputNorTheCounts() throws Exception {
-    List<Row> undisturbed;
-    SparkSession spark = ExactCountsTest.session("local[2]");
-    try {
-      undisturbed = ExactCountsTest.sortedById(
-          pipeline(spark, ExactCountsTest.classifier(), rows -> rows).collectAsList());
-    } finally {
-      spark.stop();
-    }
+    List<Row> undisturbed =
+        ExactCountsTest.undisturbed(spark -> pipeline(spark, ExactCountsTest.classifier(), rows -> rows));
 
     try (MultiHostCluster cluster = MultiHostCluster.start(2)) {
-      spark = cluster.session(SparkSession.builder().appName("SpeculationTest")
+      SparkSession spark = cluster.session(SparkSession.builder().appName("SpeculationTest")
           // speculate a task once half the stage's tasks are done and it ran 1.5 times their median, or 500 ms
           .config("spark.speculation", "true")
           .config("spark.speculation.interval", "100ms")
@@ -67,18 +54,19 @@ class SpeculationTest {
           // Spark 3.4+ would otherwise also weigh how fast the stalled task reads its input
           .config("spark.speculation.efficiency.enabled", "false"));
       try {
-        Attempts attempts = Attempts.listen(spark);
+        TaskAttempts attempts = TaskAttempts.listen(spark);
         TextClassifier stage = ExactCountsTest.classifier();
         List<Row> rows = pipeline(spark, stage, new FirstAttemptOfPartitionZeroStalls()).collectAsList();
 
         assertEquals(undisturbed, ExactCountsTest.sortedById(rows));
         ExactCountsTest.assertExact(stage.counters());
-        List<Attempt> ended = attempts.ended();
-        Attempt copy = ended.stream()
-            .filter(a -> a.partition() == 0 && a.speculative() && a.succeeded() && a.countedRows())
+        List<TaskAttempts.Attempt> ended = attempts.ended();
+        TaskAttempts.Attempt copy = ended.stream()
+            .filter(a -> a.partition() == 0 && a.speculative() && a.succeeded()
+                && a.accumulators().contains("TextClassifier.rows"))
             .findFirst().orElseThrow(() -> new AssertionError("no speculative copy of the stage's partition 0"
                 + " succeeded; task ends: " + ended));
-        Attempt first = ended.stream()
+        TaskAttempts.Attempt first = ended.stream()
             .filter(a -> a.stage() == copy.stage() && a.partition() == 0 && a.attempt() == 0)
             .findFirst().orElseThrow();
         assertTrue(first.killed(), "the stalled first attempt was killed: " + first);
@@ -104,41 +92,6 @@ class SpeculationTest {
         }
       }
       return all.iterator();
-    }
-  }
-
-  /** One task attempt as the driver saw it end. */
-  record Attempt(int stage, int partition, int attempt, boolean speculative, String host, boolean succeeded,
-      boolean killed, boolean countedRows) {}
-
-  /** The task attempts that ended, with whether they carried the stage's row counts. */
-  static final class Attempts extends SparkListener {
-    private final SparkSession spark;
-    private final ConcurrentLinkedQueue<Attempt> ended = new ConcurrentLinkedQueue<>();
-
-    private Attempts(SparkSession spark) {
-      this.spark = spark;
-    }
-
-    static Attempts listen(SparkSession spark) {
-      Attempts listener = new Attempts(spark);
-      spark.sparkContext().addSparkListener(listener);
-      return listener;
-    }
-
-    @Override
-    public void onTaskEnd(SparkListenerTaskEnd end) {
-      TaskInfo info = end.taskInfo();
-      boolean countedRows = ScalaCollections.javaList(info.accumulables()).stream()
-          .anyMatch(a -> a.name().isDefined() && a.name().get().equals("TextClassifier.rows"));
-      ended.add(new Attempt(end.stageId(), info.index(), info.attemptNumber(), info.speculative(), info.host(),
-          end.reason() instanceof Success$, end.reason() instanceof TaskKilled, countedRows));
-    }
-
-    /** Once the listener bus has delivered every event posted so far. */
-    List<Attempt> ended() throws TimeoutException {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      return List.copyOf(ended);
     }
   }
 }
