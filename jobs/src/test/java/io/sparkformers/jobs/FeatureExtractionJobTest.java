@@ -53,7 +53,7 @@ class FeatureExtractionJobTest {
     assertEquals(cases.size(), run.count("rows_out"));
     List<Row> rows = JobRun.spark().read().parquet(output).orderBy("id").collectAsList();
     for (int i = 0; i < cases.size(); i++) {
-      JsonNode expected = cases.get(i).get("mean_pooled_normalized").get("data");
+      JsonNode expected = cases.get(i).get("vectors").get("mean,normalize");
       List<Float> vector = rows.get(i).getList(rows.get(i).fieldIndex("prediction"));
       assertEquals(expected.size(), vector.size());
       for (int k = 0; k < vector.size(); k++) {

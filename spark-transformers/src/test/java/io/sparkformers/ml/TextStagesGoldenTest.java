@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkformers.platform.ScalaCollections;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
+import io.sparkformers.testing.Vectors;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The text goldens of transformers' pipelines, through the Spark stages. */
@@ -103,40 +106,38 @@ class TextStagesGoldenTest {
     assertEquals(expected.get("score").floatValue(), (float) actual.getAs("score"), 1e-4);
   }
 
-  @Test
-  void mpnetEmbeddingsMatchTheFeatureExtractionPipeline() {
-    String model = "feature-extraction-mpnet";
+  /**
+   * Every number of every vector, against the Python reference (the feature-extraction goldens:
+   * transformers' pipeline per token; mean and CLS pooling and normalization as sentence-transformers).
+   */
+  @ParameterizedTest(name = "{0}: pooling={1}, normalize={2}")
+  @CsvSource({"bert,none,false", "bert,none,true", "bert,mean,false", "bert,mean,true", "bert,cls,false",
+      "bert,cls,true", "mpnet,none,false", "mpnet,none,true", "mpnet,mean,false", "mpnet,mean,true",
+      "mpnet,cls,false", "mpnet,cls,true"})
+  void featureExtractionGivesThePythonReferencesVectors(String family, String pooling, boolean normalize) {
+    String model = "feature-extraction-" + family;
     JsonNode cases = Fixtures.golden(model, "golden.json").get("cases");
     List<Row> rows = new ArrayList<>();
     for (JsonNode c : cases) rows.add(RowFactory.create(rows.size(), c.get("text").asText()));
-    Dataset<Row> frame = frame(new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType), rows);
-    String path = Fixtures.model(model).toString();
-    frame = new FeatureExtractor().setModelPath(path).setOutputCol("tokens").transform(frame);
-    frame = new FeatureExtractor().setModelPath(path).setPooling("mean").setOutputCol("mean").transform(frame);
-    frame = new FeatureExtractor().setModelPath(path).setPooling("mean").setNormalize(true).setOutputCol("normalized")
-        .transform(frame);
-    frame = new FeatureExtractor().setModelPath(path).setPooling("cls").setOutputCol("cls").transform(frame);
-    List<Row> out = sortedById(frame);
+    FeatureExtractor stage = new FeatureExtractor().setModelPath(Fixtures.model(model).toString())
+        .setPooling(pooling).setNormalize(normalize).setOutputCol("vectors");
+    List<Row> out = sortedById(stage.transform(
+        frame(new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType), rows)));
+    assertEquals(cases.size(), out.size());
     for (int i = 0; i < cases.size(); i++) {
-      Row row = out.get(i);
       JsonNode c = cases.get(i);
-      List<scala.collection.Seq<Float>> tokens = row.getList(row.fieldIndex("tokens"));
-      List<Float> flat = new ArrayList<>();
-      tokens.forEach(t -> flat.addAll(io.sparkformers.platform.ScalaCollections.javaList(t)));
-      assertEquals(c.get("pipeline").get("shape").get(0).asInt(), tokens.size());
-      assertVector(c.get("pipeline"), flat);
-      assertVector(c.get("mean_pooled"), row.getList(row.fieldIndex("mean")));
-      assertVector(c.get("mean_pooled_normalized"), row.getList(row.fieldIndex("normalized")));
-      assertVector(c.get("cls"), row.getList(row.fieldIndex("cls")));
-    }
-  }
-
-  /** Every value of a golden tensor, within the goldens' tolerance (atol 1e-4, rtol 1e-3). */
-  private static void assertVector(JsonNode expected, List<Float> actual) {
-    float[] values = Fixtures.floats(expected);
-    assertEquals(values.length, actual.size());
-    for (int i = 0; i < values.length; i++) {
-      assertEquals(values[i], actual.get(i), 1e-4 + 1e-3 * Math.abs(values[i]), "value " + i);
+      boolean perToken = pooling.equals("none");
+      JsonNode expected = perToken && !normalize ? c.get("pipeline")
+          : c.get("vectors").get(pooling + (normalize ? ",normalize" : ""));
+      List<?> vectors = perToken ? out.get(i).getList(2) : List.of(out.get(i).getList(2));
+      assertEquals(perToken ? expected.size() : 1, vectors.size(), "vectors of '" + c.get("text").asText() + "'");
+      for (int v = 0; v < vectors.size(); v++) {
+        Object vector = vectors.get(v);
+        float[] actual = Vectors.floats(vector instanceof List<?> list ? list
+            : ScalaCollections.javaList((scala.collection.Seq<?>) vector));
+        Vectors.assertMatchesGolden(perToken ? expected.get(v) : expected, actual,
+            "'" + c.get("text").asText() + "', vector " + v);
+      }
     }
   }
 
