@@ -227,6 +227,9 @@ public final class GenerationBench {
     out.put("steps", f.steps());
     out.put("rows_per_step", Bench.round(f.rowsPerStep()));
     out.put("ms_per_step", Bench.round(f.msPerStep()));
+    Map<String, Object> byRows = new LinkedHashMap<>();
+    f.msPerStepByRows().forEach((rows, ms) -> byRows.put(String.valueOf(rows), Bench.round(ms)));
+    out.put("ms_per_step_by_rows", byRows);
     out.put("prefills", f.prefills());
     out.put("prefill_s", Bench.round(f.prefillSeconds()));
     out.put("copies", f.copies());

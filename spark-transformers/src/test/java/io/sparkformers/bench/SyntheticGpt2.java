@@ -22,10 +22,11 @@ import java.util.SplittableRandom;
  * step, which ignores the past inputs, and the cached steps, both reading one set of weights), with
  * seeded random weights, for benchmarks that need GPT-2 small's compute where no model can be
  * downloaded. The graph does what GPT2LMHeadModel does, op for op (pre-norm blocks, gelu_new), with
- * the lm_head as a [768, vocab] initializer of its own, as a torch.onnx export stores the tied weight
- * (here drawn apart: the compute and the bytes read per step are what count). The tokenizer is the text-generation-gpt2 fixture's (its 557 tokens and merges, eos 556),
- * its vocabulary padded to the size's with entries no merge produces ({@code Ġtok<id>}), so every
- * id the model may pick decodes. The same size always gives the same bytes.
+ * the lm_head as a [768, vocab] initializer of its own, as a torch.onnx export stores the tied
+ * weight (drawn apart here: what counts is the compute and the bytes read per step). The tokenizer
+ * is the text-generation-gpt2 fixture's (its 557 tokens and merges, eos 556), its vocabulary padded
+ * to the size's with entries no merge produces ({@code Ġtok<id>}), so every id the model may pick
+ * decodes. The same size always gives the same bytes.
  */
 public final class SyntheticGpt2 {
   private static final long SEED = 23;
@@ -37,7 +38,7 @@ public final class SyntheticGpt2 {
 
   /** config.json's hyper-parameters. */
   public record Size(int layers, int hidden, int heads, int inner, int positions, int vocab) {
-    /** gpt2 (small): 12 layers, 768 wide, 1024 positions, 50,257 tokens: 124M parameters. */
+    /** gpt2 (small): 12 layers, 768 wide, 1024 positions, 50,257 tokens: 124M parameters (163M stored). */
     public static final Size SMALL = new Size(12, 768, 12, 3072, 1024, 50257);
     public static final Size TINY = new Size(2, 32, 2, 64, 128, 1000);
   }

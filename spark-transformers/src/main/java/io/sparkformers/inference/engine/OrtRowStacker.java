@@ -59,13 +59,19 @@ final class OrtRowStacker {
           feeds.put("pads" + i, owned(env, owned, pads));
         }
       }
-      Kind kind = new Kind(parts, tensors.get(0).getInfo().onnxType.value, shape.length, axis);
+      Kind kind = new Kind(parts, elementType(tensors.get(0)), shape.length, axis);
       OrtSession.Result result = GRAPHS.computeIfAbsent(kind, OrtRowStacker::graph).run(feeds);
       // the stacked tensor outlives the result, which would close it
       return (OnnxTensor) result.get(0);
     } finally {
       owned.forEach(OnnxValue::close);
     }
+  }
+
+  /** ONNX's number for the tensor's element type (ONNX Runtime Java numbers its enum otherwise). */
+  private static int elementType(OnnxTensor t) {
+    String name = t.getInfo().onnxType.name();
+    return Onnx.TensorProto.DataType.valueOf(name.substring(name.lastIndexOf('_') + 1)).getNumber();
   }
 
   private static boolean isAll(int[] rows, long count) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where greedy decoding of a partition's prompts spends its time, for the generation benchmark: the
@@ -17,19 +18,25 @@ public final class DecodingProfile {
   /**
    * @param seconds the whole decoding
    * @param rowsPerStep mean rows a step runs over
+   * @param msPerStepByRows mean time of a step by the rows it runs over
    * @param copies cache copies: rows leaving (keep) and joining (merge)
    */
-  public record Figures(double seconds, long steps, double rowsPerStep, double msPerStep, int prefills,
-      double prefillSeconds, int copies, double copySeconds) {}
+  public record Figures(double seconds, long steps, double rowsPerStep, double msPerStep,
+      Map<Integer, Double> msPerStepByRows, int prefills, double prefillSeconds, int copies, double copySeconds) {}
 
   private DecodingProfile() {}
 
   /** Each prompt generates its own {@code maxNewTokens} (min_new_tokens keeps eos away), {@code batch} at once. */
   public static Figures greedy(ModelSpec.Model model, List<String> prompts, List<Integer> maxNewTokens, int batch,
       boolean continuous) {
+    return greedy(model, prompts, maxNewTokens, new GenerationPipeline.Batching(batch, 0, continuous), null);
+  }
+
+  /** @param startAhead inputs one first step starts when one joins; null for the pipeline's */
+  static Figures greedy(ModelSpec.Model model, List<String> prompts, List<Integer> maxNewTokens,
+      GenerationPipeline.Batching batching, Integer startAhead) {
     int longest = maxNewTokens.stream().mapToInt(Integer::intValue).max().orElse(1);
     Map<String, Object> generation = Map.of("max_new_tokens", longest, "min_new_tokens", longest);
-    GenerationPipeline.Batching batching = new GenerationPipeline.Batching(batch, 0, continuous);
     TextGenerationPipeline pipeline = new TextGenerationPipeline(model,
         new TextGenerationPipeline.Settings(generation, false, false, Long.MAX_VALUE, batching));
     GenerationConfig config = GenerationConfig.resolve(model.bundle(), "text-generation", generation);
@@ -47,7 +54,8 @@ public final class DecodingProfile {
       inputs.add(new Generator.Input(ids.get(i), ids.get(i), maxNewTokens.get(i), 0));
     }
     Prefills prefills = new Prefills();
-    Timed timed = new Timed(new ContinuousDecoding(rows -> prefills.start(pipeline, graph, sorted, rows)), prefills);
+    Timed timed = new Timed(new ContinuousDecoding(rows -> prefills.start(pipeline, graph, sorted, rows),
+        inputs.size(), startAhead == null ? batching.startAhead() : startAhead), prefills);
     long started = System.nanoTime();
     new Generator(config, GenerationPipeline.positionLimit(model.bundle()), batching).generate(timed, inputs);
     return timed.figures((System.nanoTime() - started) / 1e9);
@@ -75,6 +83,8 @@ public final class DecodingProfile {
     private long steps;
     private long rowSteps;
     private long stepNanos;
+    /** By rows: steps, nanoseconds. */
+    private final Map<Integer, long[]> byRows = new TreeMap<>();
     private int copies;
     private long copyNanos;
 
@@ -97,8 +107,12 @@ public final class DecodingProfile {
     public void append(long[] tokens) {
       long started = System.nanoTime();
       inner.append(tokens);
-      stepNanos += System.nanoTime() - started;
+      long took = System.nanoTime() - started;
+      stepNanos += took;
       steps++;
+      long[] s = byRows.computeIfAbsent(tokens.length, r -> new long[2]);
+      s[0]++;
+      s[1] += took;
       rowSteps += tokens.length;
     }
 
@@ -130,8 +144,10 @@ public final class DecodingProfile {
     }
 
     Figures figures(double seconds) {
+      Map<Integer, Double> msByRows = new TreeMap<>();
+      byRows.forEach((rows, s) -> msByRows.put(rows, s[1] / 1e6 / s[0]));
       return new Figures(seconds, steps, steps == 0 ? 0 : (double) rowSteps / steps,
-          steps == 0 ? 0 : stepNanos / 1e6 / steps, prefills.runs, prefills.nanos / 1e9, copies, copyNanos / 1e9);
+          steps == 0 ? 0 : stepNanos / 1e6 / steps, msByRows, prefills.runs, prefills.nanos / 1e9, copies, copyNanos / 1e9);
     }
   }
 }

@@ -51,7 +51,7 @@ class TextGenerationPipelineTest {
 
   /** Decoding of one prompt, unpadded. */
   private Decoding alone(long[] ids) {
-    return new ContinuousDecoding(rows -> start(ids));
+    return new ContinuousDecoding(rows -> start(ids), 1, 1);
   }
 
   private CausalLmDecoding start(long[] ids) {
