@@ -88,8 +88,10 @@ final class OrtRowStacker {
 
   private static OrtSession graph(Kind kind) {
     Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("stack_rows");
-    g.addInitializer(OnnxProtos.longs("end", new long[] {Long.MAX_VALUE}, false));
-    g.addInitializer(OnnxProtos.longs("axes", new long[] {kind.axis()}, false));
+    if (kind.parts().stream().anyMatch(Part::slice)) {
+      g.addInitializer(OnnxProtos.longs("end", new long[] {Long.MAX_VALUE}, false));
+      g.addInitializer(OnnxProtos.longs("axes", new long[] {kind.axis()}, false));
+    }
     boolean single = kind.parts().size() == 1;
     List<String> stacked = new ArrayList<>();
     for (int i = 0; i < kind.parts().size(); i++) {
