@@ -36,8 +36,12 @@ flags=$(mvn -B -q -Dstyle.color=never help:evaluate -Dexpression=spark.module.fl
 # The job (text only): its classes compiled against this module's, with picocli, for job_scaling_2_cores
 if [[ $task == text && ! " ${jvm_opts[*]} " =~ " -Dbench.jobRows=0 " ]]; then
   mkdir -p target/bench-job
-  mvn -B -q -Dstyle.color=never dependency:build-classpath -f ../jobs/pom.xml -DincludeArtifactIds=picocli \
-    -Dmdep.outputFile="$PWD/target/bench-job/picocli.classpath" >&2
+  # picocli by coordinates: resolving the jobs module's dependencies would need this module installed
+  picocli=$(mvn -B -q -Dstyle.color=never help:evaluate -f ../jobs/pom.xml -Dexpression=picocli.version -DforceStdout \
+    | sed 's/\x1b\[[0-9;]*m//g')
+  mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="info.picocli:picocli:$picocli" \
+    -DoutputDirectory="$PWD/target/bench-job" >&2
+  echo "$PWD/target/bench-job/picocli-$picocli.jar" > target/bench-job/picocli.classpath
   rm -rf target/bench-job/classes
   javac -d target/bench-job/classes -cp "target/classes:$(cat target/bench.classpath):$(cat target/bench-job/picocli.classpath)" \
     $(find ../jobs/src/main/java -name '*.java')

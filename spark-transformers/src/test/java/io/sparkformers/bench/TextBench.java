@@ -51,10 +51,12 @@ import org.apache.spark.sql.SparkSession;
  * <p>Job scaling: bench.sh compiles the jobs module and passes its class path (bench.job.classpath);
  * the job then embeds bench.jobRows rows of one JSON-lines file (one partition as Spark reads it) in
  * a fresh JVM with --master local[1], then local[2]; job_scaling_2_cores is the ratio of their rows/s.
+ * Its ceiling on the machine, raw_scaling_2_threads, is the raw loop's rows/s on two threads over
+ * one, on the first bench.scalingRows rows (4000; 0 skips it): what two cores give ONNX Runtime alone.
  *
  * <p>System properties: bench.rows (20000), bench.chunks (4), bench.arrivalRows (2000),
  * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM), bench.djl
- * (true), bench.djlRows (4000), bench.q8 (true), bench.jobRows (10000), bench.soak (0),
+ * (true), bench.djlRows (4000), bench.q8 (true), bench.jobRows (10000), bench.scalingRows (4000), bench.soak (0),
  * bench.soakEvery (1000). 0 skips the arrival-order, heap or job measurement, bench.djl=false the
  * peer, bench.q8=false the int8 turns (the ONNX Runtime version sweep needs none of them).
  */
@@ -84,6 +86,7 @@ public final class TextBench {
     long djlRows = Long.getLong("bench.djlRows", 4_000);
     boolean q8 = Boolean.parseBoolean(System.getProperty("bench.q8", "true"));
     long jobRows = Long.getLong("bench.jobRows", 10_000);
+    long scalingRows = Long.getLong("bench.scalingRows", 4_000);
     long soakBatches = Long.getLong("bench.soak", 0);
     long soakEvery = Long.getLong("bench.soakEvery", 1_000);
     int window = LengthBucketBatcher.Settings.windowFor(BATCH);
@@ -144,6 +147,14 @@ public final class TextBench {
           djlSeconds += peer.seconds(from, djlTo);
           djlRowsDone += djlTo - from;
         }
+      }
+      if (scalingRows > 0) {
+        // the ceiling of job_scaling_2_cores on this machine: ONNX Runtime alone, one thread vs two
+        long to = Math.min(scalingRows, rows);
+        double oneThread = loop.seconds(0, to, 1, BATCH, window);
+        double twoThreads = loop.seconds(0, to, 2, BATCH, window);
+        result.put("raw_scaling_rows", to);
+        result.put("raw_scaling_2_threads", Bench.round(oneThread / twoThreads));
       }
       if (peer != null) {
         long sample = Math.min(DJL_SAMPLE, rows);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * A simulated accelerator, so the device worker can be measured without a GPU: one forward pass at
@@ -49,12 +50,13 @@ public final class SimulatedGpu {
 
   /**
    * Computes a pass over {@code rows} rows whose largest input has {@code cells} cells: waits for the
-   * device, then for the pass's cost.
+   * device, then makes the outputs and waits out the rest of the pass's cost, as a device's run
+   * returns its outputs within its own time.
    *
    * @throws IllegalStateException over the memory limit: what the ONNX Runtime engine throws for a
    *     CUDA out-of-memory (its message, an {@link OrtException} as the cause)
    */
-  public synchronized void forward(int rows, long cells) {
+  public synchronized <T> T forward(int rows, long cells, Supplier<T> outputs) {
     if (cells > cost.memoryCells()) {
       outOfMemory++;
       String message = "Error code - ORT_RUNTIME_EXCEPTION - message: Non-zero status code returned while running"
@@ -67,11 +69,13 @@ public final class SimulatedGpu {
     }
     long started = System.nanoTime();
     long until = started + cost.launchNanos() + cost.cellNanos() * cells;
+    T made = outputs.get();
     // parkNanos wakes within tens of microseconds, where Thread.sleep rounds to milliseconds on JDK 17
     for (long now = started; now < until; now = System.nanoTime()) LockSupport.parkNanos(until - now);
     busyNanos += System.nanoTime() - started;
     this.cells += cells;
     rowsPerForward.add(rows);
+    return made;
   }
 
   public synchronized Usage usage() {

@@ -54,12 +54,13 @@ public final class SimulatedGpuEngine implements InferenceEngine {
           .map(Map.Entry::getValue).toList();
       Tensor largest = fed.stream().max((a, b) -> Integer.compare(a.size(), b.size()))
           .orElseThrow(() -> new IllegalArgumentException("no input of " + inputNames()));
-      gpu.forward(largest.shape().length == 0 ? 1 : largest.dim(0), largest.size());
-      Map<String, Tensor> out = new LinkedHashMap<>();
-      for (String name : outputs.length == 0 ? outputNames() : List.of(outputs)) {
-        out.put(name, zeros(outputShape(name), largest.shape()));
-      }
-      return out;
+      return gpu.forward(largest.shape().length == 0 ? 1 : largest.dim(0), largest.size(), () -> {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : outputs.length == 0 ? outputNames() : List.of(outputs)) {
+          out.put(name, zeros(outputShape(name), largest.shape()));
+        }
+        return out;
+      });
     }
 
     /** The declared shape, its symbolic dims taken from the input's (batch, then sequence) by position. */

@@ -1,5 +1,6 @@
 package io.sparkformers.udfs;
 
+import io.sparkformers.platform.SparkLine;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import scala.runtime.AbstractFunction1;
@@ -16,6 +17,8 @@ import scala.runtime.BoxedUnit;
 public final class SparkformersExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
+    // the session fails to start naming the supported lines, not a query later with a NoSuchMethodError
+    SparkLine.check();
     // Spark analyzes a query with its session active
     for (var f : Sparkformers.descriptions(() -> Sparkformers.of(SparkSession.active()))) {
       ScalaUdfs.inject(extensions, f);

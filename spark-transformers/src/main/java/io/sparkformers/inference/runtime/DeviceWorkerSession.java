@@ -4,19 +4,20 @@ import io.sparkformers.inference.engine.ForwardingSession;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A session whose forward passes go through its device's worker, one {@link CoalescingWorker}
  * merging the tasks' batches ({@link TensorMerge}); callers block until their own outputs or
- * exception come back, as with the plain session. Closing it stops the worker, then closes the
+ * exception come back, as with the plain session, and cut their rows from a merged pass themselves. Closing it stops the worker, then closes the
  * session.
  */
 final class DeviceWorkerSession extends ForwardingSession {
   private final TensorMerge merge;
-  private final CoalescingWorker<TensorMerge.Forward, Map<String, Tensor>> worker;
+  private final CoalescingWorker<TensorMerge.Forward, Supplier<Map<String, Tensor>>> worker;
 
   private DeviceWorkerSession(ModelSession session, TensorMerge merge,
-      CoalescingWorker<TensorMerge.Forward, Map<String, Tensor>> worker) {
+      CoalescingWorker<TensorMerge.Forward, Supplier<Map<String, Tensor>>> worker) {
     super(session);
     this.merge = merge;
     this.worker = worker;
@@ -41,7 +42,7 @@ final class DeviceWorkerSession extends ForwardingSession {
   @Override
   public Map<String, Tensor> run(Map<String, Tensor> inputs, String... outputs) {
     try {
-      return worker.call(merge.forward(inputs, outputs));
+      return worker.call(merge.forward(inputs, outputs)).get();
     } catch (InterruptedException e) {
       // a killed Spark task: the worker skips the request if it has not started it
       Thread.currentThread().interrupt();

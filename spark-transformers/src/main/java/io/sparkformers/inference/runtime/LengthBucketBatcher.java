@@ -19,7 +19,8 @@ import java.util.function.Function;
 /**
  * Runs a pipeline over a stream of items, a window at a time: pre-processes the window, sorts it by
  * cost (tokens, pixels, samples) so each batch pads little, cuts batches by row count and by a cost
- * budget, predicts, and hands results back in arrival order. Memory is bounded by one window.
+ * budget, predicts, and hands results back in arrival order. Memory is bounded by one window (by
+ * three when forward passes overlap pre-processing: two predicting, one handed back).
  *
  * <p>A pipeline that batches continuously (generation) gets the whole window at once and keeps a
  * batch of it in the model itself.
@@ -76,8 +77,14 @@ public final class LengthBucketBatcher {
     return t;
   });
 
-  /** Batches of one task a device worker may hold at once: four, as many merged forward passes of 128 rows need. */
+  /** Batches of one window a device worker may hold at once: four, as many merged forward passes of 128 rows need. */
   private static final int IN_FLIGHT = 4;
+
+  /**
+   * Windows of one task predicting at once: two, so the task pre-processes the next window while
+   * the last batches of one and the first of the next wait for the device together.
+   */
+  private static final int WINDOWS_IN_FLIGHT = 2;
 
   private LengthBucketBatcher() {}
 
@@ -89,8 +96,8 @@ public final class LengthBucketBatcher {
       InferenceMetrics metrics) {
     return new Iterator<>() {
       private final Deque<Outcome<T, O>> ready = new ArrayDeque<>();
-      /** With overlap: the window whose forward passes run on a forward thread. */
-      private Future<List<Outcome<T, O>>> predicting;
+      /** With overlap: the windows whose forward passes run on forward threads, oldest first. */
+      private final Deque<Future<List<Outcome<T, O>>>> predicting = new ArrayDeque<>();
 
       @Override
       public boolean hasNext() {
@@ -99,12 +106,13 @@ public final class LengthBucketBatcher {
           if (items.hasNext()) ready.addAll(predictWindow(readWindow(items, input, pipeline, settings), pipeline, settings, metrics));
           return !ready.isEmpty();
         }
-        if (predicting == null && items.hasNext()) predicting = predictLater(readWindow(items, input, pipeline, settings));
-        if (predicting == null) return false;
-        // the next window is pre-processed while this one is on the device
-        List<Slot<T, F, O>> next = items.hasNext() ? readWindow(items, input, pipeline, settings) : null;
-        ready.addAll(await(predicting));
-        predicting = next == null ? null : predictLater(next);
+        // the next windows are pre-processed and queued while the oldest is on the device, so the
+        // device finds this task's batches waiting across a window's end
+        while (predicting.size() < WINDOWS_IN_FLIGHT && items.hasNext()) {
+          predicting.add(predictLater(readWindow(items, input, pipeline, settings)));
+        }
+        if (predicting.isEmpty()) return false;
+        ready.addAll(await(predicting.poll()));
         return true;
       }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * How the device worker merges the forward passes of several tasks into one: their tensors stacked
@@ -23,7 +24,7 @@ import java.util.TreeMap;
  * sequence and is cut back to each request's own length. An output that has neither the batch axis
  * nor a cuttable sequence fails the merge, so its requests run alone.
  */
-final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward, Map<String, Tensor>> {
+final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward, Supplier<Map<String, Tensor>>> {
 
   /** One task's forward pass, with what merging needs to know of it. */
   static final class Forward {
@@ -137,9 +138,16 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
     return rows * Math.max(first.cellsPerRow, first.cellsPerPosition * longest);
   }
 
+  /**
+   * Runs the merged pass; each request's outputs are cut from it by the supplier, which its caller
+   * calls on its own thread, so the worker's thread copies no output and the device waits less.
+   */
   @Override
-  public List<Map<String, Tensor>> run(List<Forward> requests) {
-    if (requests.size() == 1) return List.of(session.run(requests.get(0).inputs, requests.get(0).outputs));
+  public List<Supplier<Map<String, Tensor>>> run(List<Forward> requests) {
+    if (requests.size() == 1) {
+      Map<String, Tensor> outputs = session.run(requests.get(0).inputs, requests.get(0).outputs);
+      return List.of(() -> outputs);
+    }
     int longest = requests.stream().mapToInt(r -> r.sequence).max().orElseThrow();
     boolean padded = requests.stream().anyMatch(r -> r.sequence != longest);
     Map<String, Tensor> stacked = new LinkedHashMap<>();
@@ -168,18 +176,24 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
         sequences.add(e.getKey());
       }
     }
-    List<Map<String, Tensor>> split = new ArrayList<>(requests.size());
+    List<Supplier<Map<String, Tensor>>> split = new ArrayList<>(requests.size());
     int from = 0;
     for (Forward r : requests) {
-      Map<String, Tensor> own = new LinkedHashMap<>();
-      for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-        Tensor rows = TensorRows.slice(e.getValue(), from, from + r.rows);
-        own.put(e.getKey(), sequences.contains(e.getKey()) ? TensorRows.cutAxis1(rows, r.sequence) : rows);
-      }
-      split.add(own);
+      int first = from;
+      split.add(() -> cut(outputs, sequences, first, r));
       from += r.rows;
     }
     return split;
+  }
+
+  /** One request's rows of the merged outputs, the padding of their sequences cut off. */
+  private static Map<String, Tensor> cut(Map<String, Tensor> outputs, Set<String> sequences, int from, Forward r) {
+    Map<String, Tensor> own = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
+      Tensor rows = TensorRows.slice(e.getValue(), from, from + r.rows);
+      own.put(e.getKey(), sequences.contains(e.getKey()) ? TensorRows.cutAxis1(rows, r.sequence) : rows);
+    }
+    return own;
   }
 
   /** Whether the graph declares axis 1 of this output a fixed size (labels, hidden size), so it is no sequence. */

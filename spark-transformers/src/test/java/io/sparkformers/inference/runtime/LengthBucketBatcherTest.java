@@ -160,6 +160,36 @@ class LengthBucketBatcherTest {
   }
 
   @Test
+  void overlappingStartsTheNextWindowsForwardPassesBeforeTheLastWindowsEnd() {
+    // window 0's forward passes wait until one of window 1's has begun: only two windows in flight finish
+    CountDownLatch nextWindowPredicting = new CountDownLatch(1);
+    EchoPipeline p = new EchoPipeline(-1) {
+      @Override
+      public List<Integer> predict(List<Len> batch) {
+        if (batch.get(0).n() >= 16) {
+          nextWindowPredicting.countDown();
+        } else {
+          try {
+            if (!nextWindowPredicting.await(10, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("window 1 did not reach the device while window 0 was on it");
+            }
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        return super.predict(batch);
+      }
+    };
+    List<Integer> items = IntStream.range(0, 48).map(i -> 16 * (i / 16) + 15 - i % 16).boxed().toList();
+
+    List<Outcome<Integer, Integer>> out = run(items, p,
+        new LengthBucketBatcher.Settings(8, 0, 16, true).overlapping(true), new InferenceMetrics());
+
+    assertEquals(items, out.stream().map(Outcome::item).toList());
+    assertEquals(items, out.stream().map(Outcome::output).toList(), "no row failed; each got its own output");
+  }
+
+  @Test
   void nullInputsAreInvalidRows() {
     List<Integer> items = new ArrayList<>();
     items.add(null);

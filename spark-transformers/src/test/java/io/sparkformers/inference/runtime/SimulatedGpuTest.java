@@ -48,9 +48,9 @@ class SimulatedGpuTest {
   @Test
   void aPassOverTheMemoryLimitFailsAsACudaOutOfMemoryDoes() {
     SimulatedGpu gpu = new SimulatedGpu(new SimulatedGpu.Cost(0, 0, 100));
-    gpu.forward(10, 100);
+    assertEquals("outputs", gpu.forward(10, 100, () -> "outputs"));
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> gpu.forward(10, 101));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> gpu.forward(10, 101, () -> "outputs"));
 
     assertInstanceOf(OrtException.class, e.getCause());
     assertTrue(e.getMessage().contains("Failed to allocate memory for requested buffer"), e.getMessage());
