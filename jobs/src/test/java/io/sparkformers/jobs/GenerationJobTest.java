@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** text-generation, summarization and translation goldens (8 greedy tokens) through the job. */
 class GenerationJobTest {
@@ -50,21 +52,35 @@ class GenerationJobTest {
     return texts;
   }
 
-  @Test
-  void textGenerationMatchesTransformers() throws Exception {
-    assertEquals(expected("text-generation-gpt2", "generated_text"),
-        run("text-generation", "text-generation-gpt2", "prompt", "generated_text"));
+  @ParameterizedTest
+  @ValueSource(strings = {"text-generation-gpt2", "text-generation-llama"})
+  void textGenerationMatchesTransformers(String family) throws Exception {
+    assertEquals(expected(family, "generated_text"), run("text-generation", family, "prompt", "generated_text"));
   }
 
-  @Test
-  void summarizationOfTruncatedTextsMatchesTransformers() throws Exception {
-    assertEquals(expected("summarization-bart", "summary_text"),
-        run("summarization", "summarization-bart", "text", "summary_text", "--option", "truncation=true"));
+  @ParameterizedTest
+  @ValueSource(strings = {"summarization-bart", "summarization-pegasus"})
+  void summarizationOfTruncatedTextsMatchesTransformers(String family) throws Exception {
+    assertEquals(expected(family, "summary_text"),
+        run("summarization", family, "text", "summary_text", "--option", "truncation=true"));
   }
 
   @Test
   void translationByTaskNameMatchesTransformers() throws Exception {
     assertEquals(expected("translation-t5", "translation_text"),
         run("translation_en_to_de", "translation-t5", "text", "translation_text"));
+  }
+
+  @Test
+  void translationWithAOnePairModelMatchesTransformers() throws Exception {
+    assertEquals(expected("translation-marian", "translation_text"),
+        run("translation", "translation-marian", "text", "translation_text"));
+  }
+
+  /** mBART's language codes hold an underscore, so they come as options, not in the task name. */
+  @Test
+  void translationToALanguageCodeMatchesTransformers() throws Exception {
+    assertEquals(expected("translation-mbart", "translation_text"), run("translation", "translation-mbart", "text",
+        "translation_text", "--option", "src_lang=en_XX", "--option", "tgt_lang=ro_RO"));
   }
 }

@@ -2,6 +2,7 @@ package io.sparkformers.ml;
 
 import io.sparkformers.ml.CommittedRowCounts.Tally;
 import java.io.Serializable;
+import java.lang.ref.WeakReference;
 import java.util.Locale;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -57,17 +58,47 @@ final class ErrorBudget implements Serializable {
 
   /** Watches the committed counts on the driver and cancels the running stage once they pass the budget. */
   void watch(SparkContext sc, CommittedRowCounts counts) {
-    sc.addSparkListener(new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd end) {
-        // tasks of other stages, and of this stage's later actions that count no row, are not ours to stop
-        boolean counted = ScalaCollections.javaList(end.taskInfo().accumulables()).stream()
-            .anyMatch(a -> a.id() == counts.id());
-        if (!counted) return;
-        String reason = exceeded(counts.total());
-        if (reason != null) sc.cancelStage(end.stageId(), reason);
+    sc.addSparkListener(new Watch(sc, this, counts));
+  }
+
+  /**
+   * The driver side of a budget. It holds the counts weakly, as Spark's AccumulatorContext holds
+   * accumulators: while a job can still count rows into them, its tasks' closures hold them; once
+   * they are collected no task can report to them, and the listener removes itself at the next
+   * task end instead of staying on the SparkContext for the session's life.
+   */
+  static final class Watch extends SparkListener {
+    private final SparkContext sc;
+    private final ErrorBudget budget;
+    private final long countsId;
+    private final WeakReference<CommittedRowCounts> counts;
+
+    private Watch(SparkContext sc, ErrorBudget budget, CommittedRowCounts counts) {
+      this.sc = sc;
+      this.budget = budget;
+      this.countsId = counts.id();
+      this.counts = new WeakReference<>(counts);
+    }
+
+    /** The id of the accumulator this listener watches. */
+    long countsId() {
+      return countsId;
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      CommittedRowCounts watched = counts.get();
+      if (watched == null) {
+        sc.removeSparkListener(this);
+        return;
       }
-    });
+      // tasks of other stages, and of this stage's later actions that count no row, are not ours to stop
+      boolean counted = ScalaCollections.javaList(end.taskInfo().accumulables()).stream()
+          .anyMatch(a -> a.id() == countsId);
+      if (!counted) return;
+      String reason = budget.exceeded(watched.total());
+      if (reason != null) sc.cancelStage(end.stageId(), reason);
+    }
   }
 
   /** Fails the task: its rows alone are over the budget. */

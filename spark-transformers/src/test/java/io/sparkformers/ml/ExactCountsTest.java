@@ -3,15 +3,13 @@ package io.sparkformers.ml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkformers.testing.Fixtures;
+import io.sparkformers.testing.TaskAttempts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.Success$;
+import java.util.function.Function;
 import org.apache.spark.TaskContext;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -64,6 +62,16 @@ class ExactCountsTest {
     return sorted;
   }
 
+  /** The rows {@code pipeline} gives on its own local[2] session, sorted by id: the reference a disturbed run must equal. */
+  static List<Row> undisturbed(Function<SparkSession, Dataset<Row>> pipeline) {
+    SparkSession spark = session("local[2]");
+    try {
+      return sortedById(pipeline.apply(spark).collectAsList());
+    } finally {
+      spark.stop();
+    }
+  }
+
   static void assertExact(InferenceStage.StageCounters counters) {
     assertEquals(List.of((long) ROWS, (long) ROWS, BAD, 0L),
         List.of(counters.rowsIn(), counters.rowsOut(), counters.rowsFailed(), counters.rowsSkipped()));
@@ -71,22 +79,16 @@ class ExactCountsTest {
 
   @Test
   void failedFirstAttemptsAreNotCounted() throws Exception {
-    List<Row> undisturbed;
-    SparkSession spark = session("local[2]");
+    List<Row> undisturbed = undisturbed(spark -> classifier().transform(input(spark)));
+    SparkSession spark = session("local[2,3]");
     try {
-      undisturbed = sortedById(classifier().transform(input(spark)).collectAsList());
-    } finally {
-      spark.stop();
-    }
-    spark = session("local[2,3]");
-    try {
-      FailedTasks failed = FailedTasks.listen(spark);
+      TaskAttempts attempts = TaskAttempts.listen(spark);
       TextClassifier stage = classifier();
       Dataset<Row> out = stage.transform(input(spark));
       List<Row> rows = out.mapPartitions(new FailFirstAttempt(), Encoders.row(out.schema())).collectAsList();
       assertEquals(undisturbed, sortedById(rows));
       assertExact(stage.counters());
-      assertEquals(PARTITIONS, failed.count(), "failed task attempts");
+      assertEquals(PARTITIONS, attempts.ended().stream().filter(a -> !a.succeeded()).count(), "failed task attempts");
     } finally {
       spark.stop();
     }
@@ -102,33 +104,6 @@ class ExactCountsTest {
         throw new IllegalStateException("injected failure of a first attempt");
       }
       return all.iterator();
-    }
-  }
-
-  /** Counts the task attempts that ended otherwise than in success, as the driver saw them. */
-  static final class FailedTasks extends SparkListener {
-    private final SparkSession spark;
-    private final AtomicInteger failed = new AtomicInteger();
-
-    private FailedTasks(SparkSession spark) {
-      this.spark = spark;
-    }
-
-    static FailedTasks listen(SparkSession spark) {
-      FailedTasks listener = new FailedTasks(spark);
-      spark.sparkContext().addSparkListener(listener);
-      return listener;
-    }
-
-    @Override
-    public void onTaskEnd(SparkListenerTaskEnd end) {
-      if (!(end.reason() instanceof Success$)) failed.incrementAndGet();
-    }
-
-    /** Once the listener bus has delivered every event posted so far. */
-    int count() throws java.util.concurrent.TimeoutException {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      return failed.get();
     }
   }
 }

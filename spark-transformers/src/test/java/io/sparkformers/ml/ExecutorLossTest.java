@@ -41,18 +41,12 @@ class ExecutorLossTest {
 
   @Test
   void aLostExecutorChangesNeitherTheOutputNorTheCounts() throws Exception {
-    List<Row> undisturbed;
-    SparkSession spark = ExactCountsTest.session("local[2]");
-    try {
-      undisturbed = ExactCountsTest.sortedById(
-          pipeline(spark, ExactCountsTest.classifier(), spark.sparkContext().longAccumulator()).collectAsList());
-    } finally {
-      spark.stop();
-    }
+    List<Row> undisturbed = ExactCountsTest.undisturbed(
+        spark -> pipeline(spark, ExactCountsTest.classifier(), spark.sparkContext().longAccumulator()));
 
     Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("ExecutorLossTest")
+    SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("ExecutorLossTest")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.executor.extraClassPath", classPath).getOrCreate();
     try {

@@ -20,6 +20,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** text-generation, summarization and translation goldens (8 greedy tokens) through the Spark stages. */
 class GenerationStagesTest {
@@ -53,25 +56,28 @@ class GenerationStagesTest {
     return new TextGenerator().setModelPath(Fixtures.model("text-generation-gpt2").toString()).setMaxNewTokens(8);
   }
 
-  @Test
-  void textGeneratorGivesTransformersTextsWithAndWithoutThePrompt() {
-    JsonNode cases = Fixtures.golden("text-generation-gpt2", "golden.json").get("cases");
+  @ParameterizedTest
+  @ValueSource(strings = {"text-generation-gpt2", "text-generation-llama"})
+  void textGeneratorGivesTransformersTextsWithAndWithoutThePrompt(String family) {
+    JsonNode cases = Fixtures.golden(family, "golden.json").get("cases");
     Dataset<Row> prompts = frame(field(cases, "prompt"));
-    List<Row> full = sortedById(generator().transform(prompts));
-    List<Row> continuations = sortedById(generator().setReturnFullText(false).transform(prompts));
+    TextGenerator stage = new TextGenerator().setModelPath(Fixtures.model(family).toString()).setMaxNewTokens(8);
+    List<Row> full = sortedById(stage.transform(prompts));
+    List<Row> continuations = sortedById(stage.setReturnFullText(false).transform(prompts));
     for (int i = 0; i < cases.size(); i++) {
       assertEquals(cases.get(i).get("pipeline").get(0).get("generated_text").asText(), text(full.get(i)));
       assertEquals(cases.get(i).get("pipeline_new_text_only").get(0).get("generated_text").asText(),
           text(continuations.get(i)));
     }
     assertEquals("struct<generated_text:string>",
-        generator().transformSchema(prompts.schema()).apply("prediction").dataType().simpleString());
+        stage.transformSchema(prompts.schema()).apply("prediction").dataType().simpleString());
   }
 
-  @Test
-  void summarizerGivesTransformersSummariesOfTruncatedTexts() {
-    JsonNode cases = Fixtures.golden("summarization-bart", "golden.json").get("cases");
-    Summarizer stage = new Summarizer().setModelPath(Fixtures.model("summarization-bart").toString())
+  @ParameterizedTest
+  @ValueSource(strings = {"summarization-bart", "summarization-pegasus"})
+  void summarizerGivesTransformersSummariesOfTruncatedTexts(String family) {
+    JsonNode cases = Fixtures.golden(family, "golden.json").get("cases");
+    Summarizer stage = new Summarizer().setModelPath(Fixtures.model(family).toString())
         .setMaxNewTokens(8).setTruncation(true);
     Dataset<Row> texts = frame(field(cases, "text"));
     List<Row> out = sortedById(stage.transform(texts));
@@ -82,11 +88,16 @@ class GenerationStagesTest {
         stage.transformSchema(texts.schema()).apply("prediction").dataType().simpleString());
   }
 
-  @Test
-  void translatorGivesTransformersTranslationsWithT5sPrefix() {
-    JsonNode cases = Fixtures.golden("translation-t5", "golden.json").get("cases");
-    Translator stage = new Translator().setModelPath(Fixtures.model("translation-t5").toString())
-        .setSrcLang("en").setTgtLang("de").setMaxNewTokens(8);
+  /**
+   * T5 by its translation_en_to_de entry (prefix), mBART by the target's language code (forced
+   * first), Marian (one language pair) without languages.
+   */
+  @ParameterizedTest
+  @CsvSource({"translation-t5, en, de", "translation-mbart, en_XX, ro_RO", "translation-marian, , "})
+  void translatorGivesTransformersTranslations(String family, String srcLang, String tgtLang) {
+    JsonNode cases = Fixtures.golden(family, "golden.json").get("cases");
+    Translator stage = new Translator().setModelPath(Fixtures.model(family).toString())
+        .setSrcLang(srcLang).setTgtLang(tgtLang).setMaxNewTokens(8);
     List<Row> out = sortedById(stage.transform(frame(field(cases, "text"))));
     for (int i = 0; i < cases.size(); i++) {
       assertEquals(cases.get(i).get("pipeline").get(0).get("translation_text").asText(), text(out.get(i)));

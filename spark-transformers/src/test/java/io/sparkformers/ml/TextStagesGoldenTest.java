@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkformers.platform.ScalaCollections;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
+import io.sparkformers.testing.Vectors;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The text goldens of transformers' pipelines, through the Spark stages. */
@@ -93,6 +96,39 @@ class TextStagesGoldenTest {
     assertEquals(expected.get("start").asInt(), (int) actual.getAs("start"));
     assertEquals(expected.get("end").asInt(), (int) actual.getAs("end"));
     assertEquals(expected.get("score").floatValue(), (float) actual.getAs("score"), 1e-4);
+  }
+
+  /**
+   * Every number of every vector, against the Python reference (feature-extraction-bert's golden:
+   * transformers' pipeline per token; mean and CLS pooling and normalization as sentence-transformers).
+   */
+  @ParameterizedTest(name = "pooling={0}, normalize={1}")
+  @CsvSource({"none,false", "none,true", "mean,false", "mean,true", "cls,false", "cls,true"})
+  void featureExtractionGivesThePythonReferencesVectors(String pooling, boolean normalize) {
+    String model = "feature-extraction-bert";
+    JsonNode cases = Fixtures.golden(model, "golden.json").get("cases");
+    List<Row> rows = new ArrayList<>();
+    for (JsonNode c : cases) rows.add(RowFactory.create(rows.size(), c.get("text").asText()));
+    FeatureExtractor stage = new FeatureExtractor().setModelPath(Fixtures.model(model).toString())
+        .setPooling(pooling).setNormalize(normalize).setOutputCol("vectors");
+    List<Row> out = sortedById(stage.transform(
+        frame(new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType), rows)));
+    assertEquals(cases.size(), out.size());
+    for (int i = 0; i < cases.size(); i++) {
+      JsonNode c = cases.get(i);
+      boolean perToken = pooling.equals("none");
+      JsonNode expected = perToken && !normalize ? c.get("pipeline")
+          : c.get("vectors").get(pooling + (normalize ? ",normalize" : ""));
+      List<?> vectors = perToken ? out.get(i).getList(2) : List.of(out.get(i).getList(2));
+      assertEquals(perToken ? expected.size() : 1, vectors.size(), "vectors of '" + c.get("text").asText() + "'");
+      for (int v = 0; v < vectors.size(); v++) {
+        Object vector = vectors.get(v);
+        float[] actual = Vectors.floats(vector instanceof List<?> list ? list
+            : ScalaCollections.javaList((scala.collection.Seq<?>) vector));
+        Vectors.assertMatchesGolden(perToken ? expected.get(v) : expected, actual,
+            "'" + c.get("text").asText() + "', vector " + v);
+      }
+    }
   }
 
   @Test

@@ -17,19 +17,32 @@ public final class LocalCluster {
 
   /** The builder's session on {@code executors} executors, returned once every one has registered. */
   public static SparkSession start(SparkSession.Builder builder, int executors) throws InterruptedException {
+    prepareSparkHome();
+    return awaitExecutors(onTestClassPath(builder).master("local-cluster[" + executors + ",1,1024]").getOrCreate(),
+        executors);
+  }
+
+  /** The jars/ folder a Worker's launcher requires under SPARK_HOME, before any Worker starts an executor. */
+  static void prepareSparkHome() {
     try {
       Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Executors that a standalone Worker launches run this JVM's test class path; no UI, the driver on loopback. */
+  static SparkSession.Builder onTestClassPath(SparkSession.Builder builder) {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    SparkSession spark = builder
-        .master("local-cluster[" + executors + ",1,1024]")
+    return builder
         .config("spark.executor.extraClassPath", classPath)
         .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate();
-    // getExecutorInfos includes the driver; waiting spreads tasks over every executor from the start
+        .config("spark.driver.host", "127.0.0.1");
+  }
+
+  /** Waits until the session has {@code executors} executors, so tasks spread over all of them from the start. */
+  static SparkSession awaitExecutors(SparkSession spark, int executors) throws InterruptedException {
+    // getExecutorInfos includes the driver
     while (spark.sparkContext().statusTracker().getExecutorInfos().length < executors + 1) {
       Thread.sleep(100);
     }

@@ -13,6 +13,7 @@ import io.sparkformers.ml.TokenClassifier;
 import io.sparkformers.ml.Translator;
 import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.LocalSpark;
+import io.sparkformers.testing.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -161,6 +162,24 @@ class TextFunctionsTest {
       for (int d = 0; d < vector.size(); d++) {
         assertEquals(reference.get("vectors").get(i).get(d).floatValue(), vector.get(d), 1e-4f, "sentence " + i + " dim " + d);
       }
+    }
+  }
+
+  @Test
+  void hfEmbedGivesThePythonReferencesSentenceVectors() {
+    String model = "feature-extraction-bert";
+    String folder = Fixtures.model(model).toString();
+    JsonNode cases = Fixtures.golden(model, "golden.json").get("cases");
+    inputs(model, "golden.json", "text");
+    List<Row> out = byId(spark.sql("SELECT id, hf_embed('" + folder + "', text) AS mean, hf_embed('" + folder
+        + "', text, map('pooling', 'cls', 'normalize', 'true')) AS cls FROM inputs"));
+    assertEquals(cases.size(), out.size());
+    for (int i = 0; i < cases.size(); i++) {
+      JsonNode golden = cases.get(i).get("vectors");
+      String text = cases.get(i).get("text").asText();
+      Vectors.assertMatchesGolden(golden.get("mean"), Vectors.floats(out.get(i).getList(1)), "mean of '" + text + "'");
+      Vectors.assertMatchesGolden(golden.get("cls,normalize"), Vectors.floats(out.get(i).getList(2)),
+          "normalized CLS of '" + text + "'");
     }
   }
 

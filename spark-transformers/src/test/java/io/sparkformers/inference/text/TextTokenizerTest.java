@@ -2,6 +2,7 @@ package io.sparkformers.inference.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkformers.inference.model.ModelBundle;
@@ -30,7 +31,8 @@ class TextTokenizerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"text-classification-bert", "token-classification-bert", "question-answering-bert"})
+  @ValueSource(strings = {"text-classification-bert", "token-classification-bert", "question-answering-bert",
+      "text-generation-llama", "summarization-pegasus", "translation-mbart", "translation-marian"})
   void idsEqualThePythonTokenizersOnEveryGoldenString(String model) {
     JsonNode golden = Fixtures.golden(model, "tokenizer_golden.json");
     try (TextTokenizer tokenizer = TextTokenizer.load(ModelBundle.open(Fixtures.model(model)), null)) {
@@ -41,7 +43,7 @@ class TextTokenizerTest {
         assertArrayEquals(expected, tokenizer.encode(item.get("text").asText()).getIds(), item.get("text").asText());
         compared++;
       }
-      assertEquals(golden.get("items").size() - 1, compared);
+      assertTrue(compared >= golden.get("items").size() - 1, "only the long text may exceed model_max_length");
     }
   }
 

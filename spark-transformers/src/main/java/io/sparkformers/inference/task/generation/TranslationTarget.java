@@ -13,7 +13,10 @@ import java.util.OptionalLong;
  * falls back to), else, for tokenizers with language-code tokens (mBART-50 "de_DE", NLLB
  * "deu_Latn", M2M100 "__de__"), the target's token as forced_bos_token_id. A model with neither
  * (a one-pair model such as Marian opus-mt-en-de) ignores the languages, as transformers does; one
- * with translation entries but not the one asked for is an error rather than a prefix-less run.
+ * with translation entries but not the one asked for is an error rather than a prefix-less run. A
+ * source language code is fixed in tokenizer.json's post-processor when the tokenizer is saved
+ * (transformers re-templates it per call from src_lang), so a source language other than the saved
+ * one is an error rather than ignored.
  *
  * @param task the task_specific_params key to apply ("translation" when none)
  * @param forcedBosTokenId the target language token, or null
@@ -25,9 +28,9 @@ public record TranslationTarget(String task, Long forcedBosTokenId) {
     JsonNode params = bundle.config().path("task_specific_params");
     String entry = taskEntry(params, srcLang, tgtLang);
     if (entry != null) return new TranslationTarget(entry, null);
+    if (srcLang != null && languageToken(bundle, srcLang).isPresent()) requireSavedSource(bundle, srcLang);
     if (tgtLang != null) {
-      OptionalLong token = TokenizerVocabulary.addedTokenId(bundle, tgtLang);
-      if (token.isEmpty()) token = TokenizerVocabulary.addedTokenId(bundle, "__" + tgtLang + "__");
+      OptionalLong token = languageToken(bundle, tgtLang);
       if (token.isPresent()) return new TranslationTarget("translation", token.getAsLong());
     }
     if (taskEntry(params, null, null) != null) {
@@ -37,6 +40,25 @@ public record TranslationTarget(String task, Long forcedBosTokenId) {
           + tgtLang + "'");
     }
     return new TranslationTarget("translation", null);
+  }
+
+  /** The language-code token of {@code lang}: "de_DE", "deu_Latn" as they are, M2M100's "__de__". */
+  private static OptionalLong languageToken(ModelBundle bundle, String lang) {
+    OptionalLong token = TokenizerVocabulary.addedTokenId(bundle, lang);
+    return token.isPresent() ? token : TokenizerVocabulary.addedTokenId(bundle, "__" + lang + "__");
+  }
+
+  /**
+   * The source language tokenizer.json was saved with (tokenizer_config.json src_lang) is the only
+   * one its post-processor marks inputs with.
+   */
+  private static void requireSavedSource(ModelBundle bundle, String srcLang) {
+    String saved = bundle.tokenizerConfig().map(c -> c.path("src_lang").asText(null)).orElse(null);
+    if (!srcLang.equals(saved)) {
+      throw new IllegalArgumentException("src_lang " + srcLang + " is not the source language this model's"
+          + " tokenizer.json marks its inputs with (" + (saved == null ? "tokenizer_config.json names none" : saved)
+          + "); save the tokenizer with src_lang=" + srcLang + " (tokenizer.src_lang = ...; save_pretrained)");
+    }
   }
 
   /** The first translation_{src}_to_{tgt} key, any language standing for a missing one. */

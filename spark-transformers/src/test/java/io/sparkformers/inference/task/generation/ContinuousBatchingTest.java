@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Continuous batching: with fewer rows decoding at once than prompts, and prompts of different
@@ -53,14 +55,15 @@ class ContinuousBatchingTest {
     return generation;
   }
 
-  @Test
-  void decoderOnlyRowsThatJoinGiveWhatTheyGiveAlone() {
-    ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
+  @ParameterizedTest
+  @MethodSource("io.sparkformers.inference.task.generation.TextGenerationPipelineTest#families")
+  void decoderOnlyRowsThatJoinGiveWhatTheyGiveAlone(String family) {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model(family));
     for (Map<String, Object> search : SEARCHES) {
       for (GenerationPipeline.Batching batching : List.of(new GenerationPipeline.Batching(2, 0, true),
           new GenerationPipeline.Batching(4, 60, true), new GenerationPipeline.Batching(3, 0, false))) {
-        assertSameAsAlone(gpt2(model, search, new GenerationPipeline.Batching(1, 0, true)), gpt2(model, search, batching),
-            search + " " + batching);
+        assertSameAsAlone(decoderOnly(model, search, new GenerationPipeline.Batching(1, 0, true)),
+            decoderOnly(model, search, batching), family + " " + search + " " + batching);
       }
     }
     assertEquals(0, residentRuns(model, "decoder_model_merged").open(), "cache tensors left open");
@@ -68,7 +71,9 @@ class ContinuousBatchingTest {
 
   @Test
   void encoderDecoderRowsThatJoinGiveWhatTheyGiveAlone() {
-    for (String[] setup : new String[][] {{"summarization-bart", "summarization"}, {"translation-t5", "translation"}}) {
+    for (String[] setup : new String[][] {{"summarization-bart", "summarization"}, {"translation-t5", "translation"},
+        {"summarization-pegasus", "summarization"}, {"translation-mbart", "translation"},
+        {"translation-marian", "translation"}}) {
       ModelSpec.Model model = Fixtures.open(Fixtures.model(setup[0]));
       for (Map<String, Object> search : SEARCHES) {
         assertSameAsAlone(text2text(model, setup[1], search, 1), text2text(model, setup[1], search, 2),
@@ -82,7 +87,7 @@ class ContinuousBatchingTest {
   @Test
   void aRowsOwnMaxNewTokensBoundsItsOutput() {
     ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
-    TextGenerationPipeline pipeline = gpt2(model, Map.of("max_new_tokens", 4, "min_new_tokens", 20),
+    TextGenerationPipeline pipeline = decoderOnly(model, Map.of("max_new_tokens", 4, "min_new_tokens", 20),
         new GenerationPipeline.Batching(2, 0, true));
     List<Prompt> prompts = List.of(new Prompt("Hello world", 9), Prompt.of("Hello world"));
     List<SourceText> features = new ArrayList<>();
@@ -97,7 +102,7 @@ class ContinuousBatchingTest {
   @Test
   void inputsStartedAheadJoinInTurnAndGiveWhatTheyGiveAlone() {
     ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
-    TextGenerationPipeline pipeline = gpt2(model, Map.of(), new GenerationPipeline.Batching(1, 0, true));
+    TextGenerationPipeline pipeline = decoderOnly(model, Map.of(), new GenerationPipeline.Batching(1, 0, true));
     GenerationConfig config = GenerationConfig.resolve(model.bundle(), "text-generation", generation(Map.of()));
     DecoderGraph graph = DecoderGraph.load(model, true);
     List<long[]> prompts = new ArrayList<>();
@@ -131,7 +136,7 @@ class ContinuousBatchingTest {
     return new CausalLmDecoding(graph, batch.get("input_ids"), batch.get("attention_mask"));
   }
 
-  private static TextGenerationPipeline gpt2(ModelSpec.Model model, Map<String, Object> search,
+  private static TextGenerationPipeline decoderOnly(ModelSpec.Model model, Map<String, Object> search,
       GenerationPipeline.Batching batching) {
     return new TextGenerationPipeline(model,
         new TextGenerationPipeline.Settings(generation(search), true, false, 1_000_000, batching));

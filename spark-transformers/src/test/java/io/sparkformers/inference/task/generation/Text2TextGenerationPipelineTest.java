@@ -17,11 +17,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** BART summarization and T5 translation against transformers 4.38's goldens (8 greedy tokens). */
+/**
+ * Summarization (BART, Pegasus) and translation (T5, mBART, Marian) against transformers 4.38's
+ * goldens (8 new tokens).
+ */
 class Text2TextGenerationPipelineTest {
   private static final String BART = "summarization-bart";
   private static final String T5 = "translation-t5";
+  private static final String PEGASUS = "summarization-pegasus";
+  private static final String MBART = "translation-mbart";
+  private static final String MARIAN = "translation-marian";
   private static final GenerationPipeline.Batching BATCHING = new GenerationPipeline.Batching(32, 0, true);
   private static final Map<String, Object> EIGHT_NEW_TOKENS = Map.of("max_new_tokens", 8);
 
@@ -97,6 +105,31 @@ class Text2TextGenerationPipelineTest {
     }
   }
 
+  /**
+   * Pegasus (sinusoidal positions, pad as the decoder start), mBART (the source's language code
+   * last, the target's forced first) and Marian (final_logits_bias, pad as the decoder start and a
+   * bad word): the tokenizer.json gives the slow tokenizer's ids, and greedy and beam search give
+   * the pipeline's texts.
+   */
+  @ParameterizedTest
+  @CsvSource({"summarization-pegasus, summarization, , , summary_text",
+      "translation-mbart, translation, en_XX, ro_RO, translation_text",
+      "translation-marian, translation, , , translation_text"})
+  void greedyAndBeamSearchGiveTransformersTexts(String family, String task, String src, String tgt, String output) {
+    JsonNode cases = Fixtures.golden(family, "golden.json").get("cases");
+    Text2TextGenerationPipeline greedy = pipeline(family, task, src, tgt, EIGHT_NEW_TOKENS, true);
+    List<String> greedyTexts = run(greedy, texts(cases));
+    List<String> beamTexts = run(pipeline(family, task, src, tgt, Map.of("max_new_tokens", 8, "num_beams", 3), true),
+        texts(cases));
+    for (int i = 0; i < cases.size(); i++) {
+      JsonNode c = cases.get(i);
+      assertArrayEquals(TextGenerationPipelineTest.longs(c.get("model_inputs").get("input_ids").get("data")),
+          greedy.preprocess(Prompt.of(c.get("text").asText())).encoding().getIds(), family + " input ids");
+      assertEquals(c.get("pipeline").get(0).get(output).asText(), greedyTexts.get(i), family + " greedy");
+      assertEquals(c.get("pipeline_num_beams_3").get(0).get(output).asText(), beamTexts.get(i), family + " beams");
+    }
+  }
+
   @Test
   void theSplitDecoderPairGivesTheSameTranslations(@TempDir Path dir) throws Exception {
     Path t5 = Fixtures.model(T5);
@@ -116,7 +149,7 @@ class Text2TextGenerationPipelineTest {
 
   @Test
   void firstStepLogitsMatchTheModelsWithinTolerance() {
-    for (String model : List.of(BART, T5)) {
+    for (String model : List.of(BART, T5, PEGASUS, MBART, MARIAN)) {
       ModelSpec.Model m = Fixtures.open(Fixtures.model(model));
       for (JsonNode c : Fixtures.golden(model, "golden.json").get("cases")) {
         long[] ids = TextGenerationPipelineTest.longs(c.get("model_inputs").get("input_ids").get("data"));
@@ -136,7 +169,8 @@ class Text2TextGenerationPipelineTest {
   void textsOfDifferentLengthsGiveTheSameOutputInOneBatchAsAlone() {
     List<String> texts = List.of("The house is wonderful.", "I love this movie.",
         "John Smith lives in New York and works in London.");
-    for (String[] setup : new String[][] {{BART, "summarization"}, {T5, "translation"}}) {
+    for (String[] setup : new String[][] {{BART, "summarization"}, {T5, "translation"}, {PEGASUS, "summarization"},
+        {MBART, "translation"}, {MARIAN, "translation"}}) {
       for (Map<String, ?> generation : List.of(EIGHT_NEW_TOKENS, Map.of("max_new_tokens", 8, "num_beams", 3))) {
         Text2TextGenerationPipeline pipeline = pipeline(setup[0], setup[1], null, null, generation, false);
         List<String> batched = run(pipeline, texts);

@@ -18,8 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** GPT-2 text generation against transformers 4.38's goldens (8 greedy tokens), and the invariants of the other searches. */
+/**
+ * Text generation against transformers 4.38's goldens (8 new tokens) for each decoder-only family,
+ * and the invariants of the other searches on GPT-2.
+ */
 class TextGenerationPipelineTest {
   private static final String MODEL = "text-generation-gpt2";
   private static final GenerationPipeline.Batching BATCHING = new GenerationPipeline.Batching(32, 0, true);
@@ -28,7 +33,16 @@ class TextGenerationPipelineTest {
   private final ModelSpec.Model model = Fixtures.open(Fixtures.model(MODEL));
   private final JsonNode cases = Fixtures.golden(MODEL, "golden.json").get("cases");
 
+  /** The fixture of each decoder-only family: GPT-2; Llama (rotary positions, grouped-query attention in the cache). */
+  static List<String> families() {
+    return List.of(MODEL, "text-generation-llama");
+  }
+
   private TextGenerationPipeline pipeline(boolean fullText, Object... settings) {
+    return pipeline(model, fullText, settings);
+  }
+
+  private static TextGenerationPipeline pipeline(ModelSpec.Model model, boolean fullText, Object... settings) {
     Map<String, Object> generation = new HashMap<>();
     generation.put("max_new_tokens", 8);
     for (int i = 0; i < settings.length; i += 2) generation.put((String) settings[i], settings[i + 1]);
@@ -44,17 +58,26 @@ class TextGenerationPipelineTest {
 
   /** Generated ids and score straight from the generator, the prompt alone in its batch. */
   private Generated generate(String prompt, Map<String, Object> generation) {
+    return generate(model, prompt, generation);
+  }
+
+  private static Generated generate(ModelSpec.Model model, String prompt, Map<String, Object> generation) {
     GenerationConfig config = GenerationConfig.resolve(model.bundle(), "text-generation", generation);
-    long[] ids = pipeline(true).preprocess(Prompt.of(prompt)).encoding().getIds();
-    return new Generator(config, 128, BATCHING).generate(alone(ids), List.of(new Generator.Input(ids, ids, null, 0))).get(0);
+    long[] ids = pipeline(model, true).preprocess(Prompt.of(prompt)).encoding().getIds();
+    return new Generator(config, GenerationPipeline.positionLimit(model.bundle()), BATCHING)
+        .generate(alone(model, ids), List.of(new Generator.Input(ids, ids, null, 0))).get(0);
   }
 
   /** Decoding of one prompt, unpadded. */
   private Decoding alone(long[] ids) {
-    return new ContinuousDecoding(rows -> start(ids), 1, 1);
+    return alone(model, ids);
   }
 
-  private CausalLmDecoding start(long[] ids) {
+  private static Decoding alone(ModelSpec.Model model, long[] ids) {
+    return new ContinuousDecoding(rows -> start(model, ids), 1, 1);
+  }
+
+  private static CausalLmDecoding start(ModelSpec.Model model, long[] ids) {
     return new CausalLmDecoding(DecoderGraph.load(model, true), Tensor.longs(ids, 1, ids.length),
         Tensor.longs(ones(ids.length), 1, ids.length));
   }
@@ -65,43 +88,61 @@ class TextGenerationPipelineTest {
     return a;
   }
 
-  @Test
-  void greedyTokensAndTextMatchTransformersForEachPrompt() {
-    for (JsonNode c : cases) {
+  @ParameterizedTest
+  @MethodSource("families")
+  void greedyTokensAndTextMatchTransformersForEachPrompt(String family) {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model(family));
+    for (JsonNode c : Fixtures.golden(family, "golden.json").get("cases")) {
       String prompt = c.get("prompt").asText();
       long[] expected = longs(c.get("greedy_new_token_ids"));
-      assertArrayEquals(expected, generate(prompt, Map.of("max_new_tokens", 8)).tokens(), prompt);
-      assertEquals(c.get("pipeline").get(0).get("generated_text").asText(), run(pipeline(true), List.of(prompt)).get(0));
+      assertArrayEquals(expected, generate(model, prompt, Map.of("max_new_tokens", 8)).tokens(), prompt);
+      assertEquals(c.get("pipeline").get(0).get("generated_text").asText(),
+          run(pipeline(model, true), List.of(prompt)).get(0));
       assertEquals(c.get("pipeline_new_text_only").get(0).get("generated_text").asText(),
-          run(pipeline(false), List.of(prompt)).get(0));
+          run(pipeline(model, false), List.of(prompt)).get(0));
     }
   }
 
-  @Test
-  void firstStepLogitsMatchTheModelsWithinTolerance() {
-    for (JsonNode c : cases) {
+  @ParameterizedTest
+  @MethodSource("families")
+  void firstStepLogitsMatchTheModelsWithinTolerance(String family) {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model(family));
+    for (JsonNode c : Fixtures.golden(family, "golden.json").get("cases")) {
       long[] ids = longs(c.get("model_inputs").get("input_ids").get("data"));
       float[] all = Fixtures.floats(c.get("logits"));
       float[] got;
-      try (CausalLmDecoding decoding = start(ids)) {
+      try (CausalLmDecoding decoding = start(model, ids)) {
         got = decoding.logits(0);
       }
       int vocab = got.length;
       for (int t = 0; t < vocab; t++) {
         float want = all[(ids.length - 1) * vocab + t];
-        assertEquals(want, got[t], 1e-4 + 1e-3 * Math.abs(want), "token " + t);
+        assertEquals(want, got[t], 1e-4 + 1e-3 * Math.abs(want), family + " token " + t);
       }
     }
   }
 
   @Test
-  void promptsOfDifferentLengthsGiveTheSameTextInOneBatchAsAlone() {
-    TextGenerationPipeline pipeline = pipeline(true);
-    List<String> batched = run(pipeline, PROMPTS);
-    for (int i = 0; i < PROMPTS.size(); i++) assertEquals(run(pipeline, List.of(PROMPTS.get(i))).get(0), batched.get(i));
-    List<String> sampled = run(pipeline(true, "do_sample", true, "seed", 3), PROMPTS);
-    for (int i = 0; i < PROMPTS.size(); i++) {
-      assertEquals(run(pipeline(true, "do_sample", true, "seed", 3), List.of(PROMPTS.get(i))).get(0), sampled.get(i));
+  void llamaBeamSearchGivesTransformersTexts() {
+    ModelSpec.Model llama = Fixtures.open(Fixtures.model("text-generation-llama"));
+    for (JsonNode c : Fixtures.golden("text-generation-llama", "golden.json").get("cases")) {
+      String prompt = c.get("prompt").asText();
+      assertEquals(c.get("pipeline_num_beams_3").get(0).get("generated_text").asText(),
+          run(pipeline(llama, true, "num_beams", 3), List.of(prompt)).get(0), prompt);
+    }
+  }
+
+  /** Left-padded rows, with the attention_mask and position_ids (Llama: rotary) transformers feeds each. */
+  @ParameterizedTest
+  @MethodSource("families")
+  void promptsOfDifferentLengthsGiveTheSameTextInOneBatchAsAlone(String family) {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model(family));
+    for (Object[] search : new Object[][] {{}, {"num_beams", 3}, {"do_sample", true, "seed", 3}}) {
+      List<String> batched = run(pipeline(model, true, search), PROMPTS);
+      for (int i = 0; i < PROMPTS.size(); i++) {
+        assertEquals(run(pipeline(model, true, search), List.of(PROMPTS.get(i))).get(0), batched.get(i),
+            family + " " + PROMPTS.get(i));
+      }
     }
   }
 

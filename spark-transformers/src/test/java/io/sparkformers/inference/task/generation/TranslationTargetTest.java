@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.inference.model.ModelBundle;
+import io.sparkformers.inference.text.TokenizerVocabulary;
 import io.sparkformers.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The languages pick T5's task_specific_params entry, or a language-code token as mBART / NLLB /
- * M2M100 tokenizers have (a synthetic tokenizer.json: there is no mBART fixture).
+ * M2M100 tokenizers have (the mBART fixture, and a synthetic tokenizer.json for the other forms).
  */
 class TranslationTargetTest {
   private static final String TOKENIZER = "{\"added_tokens\": ["
@@ -45,6 +46,17 @@ class TranslationTargetTest {
     assertNull(TranslationTarget.resolve(mbart, null, null).forcedBosTokenId());
     // an ordinary vocabulary entry is not a language code: a one-pair model ignores the languages
     assertEquals(new TranslationTarget("translation", null), TranslationTarget.resolve(mbart, "en", "es"));
+  }
+
+  @Test
+  void mbartTranslatesFromTheSourceLanguageItsTokenizerWasSavedWithOnly() {
+    ModelBundle mbart = ModelBundle.open(Fixtures.model("translation-mbart"));
+    long roRo = TokenizerVocabulary.addedTokenId(mbart, "ro_RO").getAsLong();
+    assertEquals(new TranslationTarget("translation", roRo), TranslationTarget.resolve(mbart, "en_XX", "ro_RO"));
+    assertEquals(new TranslationTarget("translation", roRo), TranslationTarget.resolve(mbart, null, "ro_RO"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TranslationTarget.resolve(mbart, "de_DE", "ro_RO"));
+    assertTrue(e.getMessage().contains("src_lang de_DE") && e.getMessage().contains("(en_XX)"), e.getMessage());
   }
 
   @Test
