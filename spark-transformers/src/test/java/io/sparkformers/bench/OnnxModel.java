@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
 final class OnnxModel {
   static final int FLOAT = 1;
   static final int INT64 = 7;
+  static final int BOOL = 9;
   private static final long IR_VERSION = 8;
   private static final long OPSET = 17;
   // four 16-bit uniforms summed: mean 4 * 65535 / 2, variance 4 * (65536^2 - 1) / 12
@@ -49,27 +50,59 @@ final class OnnxModel {
   }
 
   private final String name;
+  /** Prefix of the values this graph's nodes make: empty for the model's graph, a branch's own for a subgraph. */
+  private final String scope;
   private final List<Message> nodes = new ArrayList<>();
-  private final List<Initializer> initializers = new ArrayList<>();
+  /** The model's initializers, shared with its branches. */
+  private final List<Initializer> initializers;
   private final List<Message> inputs = new ArrayList<>();
   private final List<Message> outputs = new ArrayList<>();
 
   OnnxModel(String name) {
+    this(name, "", new ArrayList<>());
+  }
+
+  private OnnxModel(String name, String scope, List<Initializer> initializers) {
     this.name = name;
+    this.scope = scope;
+    this.initializers = initializers;
+  }
+
+  /**
+   * A subgraph (an If branch) of this model: its nodes are its own and named under {@code name}/, its
+   * initializers are the model's, and an initializer it names again is the one already there, so two
+   * branches share their weights.
+   */
+  OnnxModel branch(String name) {
+    return new OnnxModel(name, scope + name + "/", initializers);
   }
 
   /** Adds a node with one output, named after the op and the node count; returns that name. */
   String node(String op, List<String> nodeInputs, Message... attributes) {
-    return node(op + "_" + nodes.size(), op, nodeInputs, attributes);
+    return node(scope + op + "_" + nodes.size(), op, nodeInputs, attributes);
   }
 
   String node(String output, String op, List<String> nodeInputs, Message... attributes) {
+    node(List.of(output), op, nodeInputs, attributes);
+    return output;
+  }
+
+  void node(List<String> nodeOutputs, String op, List<String> nodeInputs, Message... attributes) {
     Message node = new Message();
     for (String input : nodeInputs) node.string(1, input);
-    node.string(2, output).string(3, output).string(4, op);
+    for (String output : nodeOutputs) node.string(2, output);
+    node.string(3, nodeOutputs.get(0)).string(4, op);
     for (Message attribute : attributes) node.message(5, attribute);
     nodes.add(node);
-    return output;
+  }
+
+  /** A graph attribute (an If's branch): the subgraph's nodes and outputs; it reads the model's values by name. */
+  static Message graphAttr(String name, OnnxModel graph) {
+    Message body = new Message();
+    for (Message node : graph.nodes) body.message(1, node);
+    body.string(2, graph.name);
+    for (Message output : graph.outputs) body.message(12, output);
+    return new Message().string(1, name).varint(20, 5).message(6, body);
   }
 
   static Message intAttr(String name, long value) {
@@ -88,12 +121,18 @@ final class OnnxModel {
 
   /** A float tensor drawn from the generator: roughly normal, mean 0. */
   String random(String tensor, float std, long... dims) {
-    initializers.add(new Initializer(tensor, FLOAT, dims, null, std));
+    if (!has(tensor)) initializers.add(new Initializer(tensor, FLOAT, dims, null, std));
     return tensor;
+  }
+
+  private boolean has(String tensor) {
+    for (Initializer i : initializers) if (i.name().equals(tensor)) return true;
+    return false;
   }
 
   /** A float tensor with every element {@code value}; no dims for a scalar. */
   String filled(String tensor, float value, long... dims) {
+    if (has(tensor)) return tensor;
     ByteBuffer data = littleEndian(Math.toIntExact(count(dims) * Float.BYTES));
     while (data.hasRemaining()) data.putFloat(value);
     initializers.add(new Initializer(tensor, FLOAT, dims, data.array(), 0));
@@ -110,6 +149,7 @@ final class OnnxModel {
   }
 
   private String int64(String tensor, long[] dims, long... values) {
+    if (has(tensor)) return tensor;
     ByteBuffer data = littleEndian(values.length * Long.BYTES);
     for (long value : values) data.putLong(value);
     initializers.add(new Initializer(tensor, INT64, dims, data.array(), 0));

@@ -18,17 +18,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Greedy generation over a GPT-2 folder in Optimum's split layout written as a plain loop over ONNX
+ * Greedy generation over a GPT-2 folder in Optimum's merged layout written as a plain loop over ONNX
  * Runtime and DJL, none of our classes: prompts tokenized as the text-generation pipeline does (no
  * special tokens), sorted by length, cut into batches, left-padded with attention_mask and
  * position_ids; every row generates exactly {@code newTokens} tokens. With the cache, a step's
- * present.* tensors are fed back as the next step's past as they are; without it, every step runs
- * the first-step graph over the whole sequence so far.
+ * present.* tensors are fed back as the next step's past as they are (use_cache_branch true);
+ * without it, every step runs the first-step branch over the whole sequence so far, its past inputs
+ * empty.
  */
 final class RawGreedyLoop implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-  private final OrtSession first;
-  private final OrtSession cached;
+  private final OrtSession decoder;
+  /** Each past input's [heads, head_dim]. */
+  private final Map<String, long[]> pastShapes = new HashMap<>();
   private final HuggingFaceTokenizer tokenizer;
   private final long pad;
 
@@ -37,9 +39,9 @@ final class RawGreedyLoop implements AutoCloseable {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
-      first = env.createSession(folder.resolve("onnx/decoder_model.onnx").toString(), options);
-      cached = env.createSession(folder.resolve("onnx/decoder_with_past_model.onnx").toString(), options);
+      decoder = env.createSession(folder.resolve("onnx/decoder_model_merged.onnx").toString(), options);
     }
+    pastShapes.putAll(pastShapes(decoder));
     tokenizer = HuggingFaceTokenizer.newInstance(folder.resolve("tokenizer.json"),
         Map.of("addSpecialTokens", "false", "padding", "false", "truncation", "false"));
     this.pad = pad;
@@ -63,8 +65,8 @@ final class RawGreedyLoop implements AutoCloseable {
   }
 
   private void cachedBatch(Rows rows, int newTokens) throws OrtException {
-    OrtSession.Result result = run(first, rows.ids, rows.width, rows, rows.positions(rows.width), Map.of(),
-        Set.copyOf(first.getOutputNames()));
+    OrtSession.Result result = run(rows.ids, rows.width, rows, rows.positions(rows.width), null,
+        decoder.getOutputNames());
     try {
       for (int t = 1; t < newTokens; t++) {
         long[] next = argmaxLast(result, rows.count);
@@ -76,7 +78,7 @@ final class RawGreedyLoop implements AutoCloseable {
             past.put("past_key_values." + e.getKey().substring("present.".length()), (OnnxTensor) e.getValue());
           }
         }
-        OrtSession.Result stepped = run(cached, next, 1, rows, positions, past, Set.copyOf(cached.getOutputNames()));
+        OrtSession.Result stepped = run(next, 1, rows, positions, past, decoder.getOutputNames());
         result.close();
         result = stepped;
       }
@@ -88,24 +90,29 @@ final class RawGreedyLoop implements AutoCloseable {
 
   private void uncachedBatch(Rows rows, int newTokens) throws OrtException {
     for (int t = 0; t < newTokens; t++) {
-      try (OrtSession.Result result = run(first, rows.ids, rows.width, rows, rows.positions(rows.width), Map.of(),
+      try (OrtSession.Result result = run(rows.ids, rows.width, rows, rows.positions(rows.width), null,
           Set.of("logits"))) {
         rows = rows.extend(argmaxLast(result, rows.count));
       }
     }
   }
 
-  /** Runs a step feeding {@code ids} [rows, width] over the mask of {@code rows}. */
-  private OrtSession.Result run(OrtSession session, long[] ids, int width, Rows rows, long[] positions,
-      Map<String, OnnxTensor> past, Set<String> outputs) throws OrtException {
-    Map<String, OnnxTensor> feeds = new HashMap<>(past);
+  /** Runs a step feeding {@code ids} [rows, width] over the mask of {@code rows} and {@code past}, null for none. */
+  private OrtSession.Result run(long[] ids, int width, Rows rows, long[] positions, Map<String, OnnxTensor> past,
+      Set<String> outputs) throws OrtException {
+    Map<String, OnnxTensor> empty = past == null ? emptyPasts(pastShapes, rows.count) : Map.of();
     try (OnnxTensor input = tensor(ids, rows.count, width);
          OnnxTensor mask = tensor(rows.mask, rows.count, rows.width);
-         OnnxTensor position = tensor(positions, rows.count, width)) {
+         OnnxTensor position = tensor(positions, rows.count, width);
+         OnnxTensor useCache = OnnxTensor.createTensor(env, new boolean[] {past != null})) {
+      Map<String, OnnxTensor> feeds = new HashMap<>(past == null ? empty : past);
       feeds.put("input_ids", input);
       feeds.put("attention_mask", mask);
       feeds.put("position_ids", position);
-      return session.run(feeds, outputs);
+      feeds.put("use_cache_branch", useCache);
+      return decoder.run(feeds, outputs);
+    } finally {
+      empty.values().forEach(OnnxTensor::close);
     }
   }
 
@@ -113,8 +120,29 @@ final class RawGreedyLoop implements AutoCloseable {
     return OnnxTensor.createTensor(env, LongBuffer.wrap(data), new long[] {rows, width});
   }
 
+  /** Each past_key_values input of a merged decoder, with its [heads, head_dim]. */
+  static Map<String, long[]> pastShapes(OrtSession decoder) throws OrtException {
+    Map<String, long[]> shapes = new HashMap<>();
+    for (Map.Entry<String, ai.onnxruntime.NodeInfo> e : decoder.getInputInfo().entrySet()) {
+      if (!e.getKey().startsWith("past_key_values.")) continue;
+      long[] shape = ((ai.onnxruntime.TensorInfo) e.getValue().getInfo()).getShape();
+      shapes.put(e.getKey(), new long[] {shape[1], shape[3]});
+    }
+    return shapes;
+  }
+
+  /** The empty past inputs a merged decoder's first-step branch is fed; the caller closes them. */
+  static Map<String, OnnxTensor> emptyPasts(Map<String, long[]> shapes, int rows) throws OrtException {
+    Map<String, OnnxTensor> empty = new HashMap<>();
+    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+      empty.put(e.getKey(), OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.allocate(0),
+          new long[] {rows, e.getValue()[0], 0, e.getValue()[1]}));
+    }
+    return empty;
+  }
+
   /** Each row's best next token, from the last position's logits. */
-  private static long[] argmaxLast(OrtSession.Result result, int rows) {
+  static long[] argmaxLast(OrtSession.Result result, int rows) {
     OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
     long[] shape = logits.getInfo().getShape();
     int positions = (int) shape[1];
@@ -132,8 +160,7 @@ final class RawGreedyLoop implements AutoCloseable {
 
   @Override
   public void close() throws OrtException {
-    first.close();
-    cached.close();
+    decoder.close();
     tokenizer.close();
   }
 

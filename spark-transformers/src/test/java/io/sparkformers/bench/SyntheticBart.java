@@ -1,24 +1,27 @@
 package io.sparkformers.bench;
 
+import static io.sparkformers.bench.OnnxModel.BOOL;
 import static io.sparkformers.bench.OnnxModel.FLOAT;
 import static io.sparkformers.bench.OnnxModel.INT64;
+import static io.sparkformers.bench.OnnxModel.graphAttr;
 import static io.sparkformers.bench.OnnxModel.intAttr;
 import static io.sparkformers.bench.OnnxModel.intsAttr;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A BART model folder as Optimum exports it with its KV cache, in the split layout
- * (onnx/encoder_model.onnx, onnx/decoder_model.onnx for the first step with the cross-attention
- * presents, onnx/decoder_with_past_model.onnx for the cached steps), with seeded random weights:
+ * A BART model folder as Optimum exports it with its KV cache, in the merged layout
+ * (onnx/encoder_model.onnx, and onnx/decoder_model_merged.onnx: an If on {@code use_cache_branch}
+ * between the first step, which computes the cross-attention presents, and the cached steps, which
+ * read them from the past and return them empty), with seeded random weights:
  * BartForConditionalGeneration's work op for op (learned positions offset by 2, post-norm layers,
  * exact GELU, tied lm_head). The tokenizer and vocabulary are the summarization-bart fixture's. The
- * token embedding is drawn first in every file from the same seed, so the three graphs share it;
- * both decoder files draw the same weights in the same order.
+ * token embedding is drawn first in both files from the same seed, so the graphs share it.
  */
 public final class SyntheticBart {
   private static final long SEED = 29;
@@ -38,7 +41,7 @@ public final class SyntheticBart {
 
   /** Writes the folder unless it holds this size complete; returns {@code folder}. */
   public static Path write(Path folder, Size size) throws IOException {
-    return SyntheticFolder.once(folder, "bart " + size + " seed=" + SEED, dir -> {
+    return SyntheticFolder.once(folder, "bart merged " + size + " seed=" + SEED, dir -> {
       ObjectNode config = SyntheticFolder.fromTextFixture(dir, FIXTURE);
       config.put("d_model", size.hidden()).put("encoder_layers", size.layers()).put("decoder_layers", size.layers())
           .put("num_hidden_layers", size.layers()).put("encoder_attention_heads", size.heads())
@@ -47,8 +50,7 @@ public final class SyntheticBart {
       SyntheticFolder.writeJson(dir.resolve("config.json"), config);
       int vocab = config.get("vocab_size").asInt();
       encoder(size, vocab).write(dir.resolve("onnx/encoder_model.onnx"), new SplittableRandom(SEED));
-      decoder(size, vocab, false).write(dir.resolve("onnx/decoder_model.onnx"), new SplittableRandom(SEED));
-      decoder(size, vocab, true).write(dir.resolve("onnx/decoder_with_past_model.onnx"), new SplittableRandom(SEED));
+      merged(size, vocab).write(dir.resolve("onnx/decoder_model_merged.onnx"), new SplittableRandom(SEED));
     });
   }
 
@@ -71,59 +73,76 @@ public final class SyntheticBart {
     return m;
   }
 
-  private static OnnxModel decoder(Size size, int vocab, boolean withPast) {
-    OnnxModel m = new OnnxModel("bart_decoder");
+  /** The merged decoder: If(use_cache_branch) over the decoder with its past and the one without. */
+  private static OnnxModel merged(Size size, int vocab) {
+    OnnxModel m = new OnnxModel("bart_decoder_merged");
     int headDim = size.hidden() / size.heads();
-    String shared = m.random("model.shared.weight", STD, vocab, size.hidden());
-    String ids = m.input("input_ids", INT64, BATCH, "decoder_sequence_length");
-    String encoderMask = m.input("encoder_attention_mask", INT64, BATCH, "encoder_sequence_length");
-    String encoderStates = withPast ? null
-        : m.input("encoder_hidden_states", FLOAT, BATCH, "encoder_sequence_length", size.hidden());
+    // drawn first, as in the encoder's file
+    m.random("model.shared.weight", STD, vocab, size.hidden());
+    m.input("encoder_attention_mask", INT64, BATCH, "encoder_sequence_length");
+    m.input("input_ids", INT64, BATCH, "decoder_sequence_length");
+    m.input("encoder_hidden_states", FLOAT, BATCH, "encoder_sequence_length", size.hidden());
+    List<String> outputs = new ArrayList<>(List.of("logits"));
+    m.output("logits", FLOAT, BATCH, "decoder_sequence_length", vocab);
     String[][] past = new String[size.layers()][];
-    for (int i = 0; i < size.layers() && withPast; i++) {
+    for (int i = 0; i < size.layers(); i++) {
       String p = "past_key_values." + i + ".";
       past[i] = new String[] {
           m.input(p + "decoder.key", FLOAT, BATCH, size.heads(), "past_decoder_sequence_length", headDim),
           m.input(p + "decoder.value", FLOAT, BATCH, size.heads(), "past_decoder_sequence_length", headDim),
-          m.input(p + "encoder.key", FLOAT, BATCH, size.heads(), "encoder_sequence_length", headDim),
-          m.input(p + "encoder.value", FLOAT, BATCH, size.heads(), "encoder_sequence_length", headDim)};
+          m.input(p + "encoder.key", FLOAT, BATCH, size.heads(), "encoder_sequence_length_out", headDim),
+          m.input(p + "encoder.value", FLOAT, BATCH, size.heads(), "encoder_sequence_length_out", headDim)};
+      for (String kind : List.of("decoder.key", "decoder.value", "encoder.key", "encoder.value")) {
+        outputs.add("present." + i + "." + kind);
+        m.output("present." + i + "." + kind, FLOAT, BATCH, size.heads(),
+            kind.startsWith("decoder") ? "decoder_total_length" : "encoder_sequence_length_out", headDim);
+      }
     }
+    String useCache = m.input("use_cache_branch", BOOL, 1);
+    OnnxModel withPast = decoder(m.branch("with_past"), size, vocab, past);
+    OnnxModel withoutPast = decoder(m.branch("without_past"), size, vocab, null);
+    m.node(outputs, "If", List.of(useCache), graphAttr("then_branch", withPast), graphAttr("else_branch", withoutPast));
+    return m;
+  }
+
+  /**
+   * One branch over the graph's inputs, with {@code past} or none; outputs logits then each layer's
+   * presents. With a past, the cross-attention presents are empty: their past does not change.
+   */
+  private static OnnxModel decoder(OnnxModel m, Size size, int vocab, String[][] past) {
+    int headDim = size.hidden() / size.heads();
+    String shared = m.random("model.shared.weight", STD, vocab, size.hidden());
     Layers l = new Layers(m, size);
-    String pastLength = withPast
+    String pastLength = past != null
         ? m.node("Squeeze", List.of(m.node("Shape", List.of(past[0][0]), intAttr("start", 2), intAttr("end", 3))))
         : l.zero;
-    String x = l.embed(shared, "model.decoder.", ids, pastLength);
-    String causal = l.causal(ids, pastLength);
-    String keys = l.keyMask(encoderMask);
+    String x = l.embed(shared, "model.decoder.", "input_ids", pastLength);
+    String causal = l.causal("input_ids", pastLength);
+    String keys = l.keyMask("encoder_attention_mask");
+    List<String> presents = new ArrayList<>();
     for (int i = 0; i < size.layers(); i++) {
       String name = "model.decoder.layers." + i + ".";
-      String present = "present." + i + ".";
       String[] self = l.keysValues(name + "self_attn.", x);
-      if (withPast) {
+      if (past != null) {
         self[0] = m.node("Concat", List.of(past[i][0], self[0]), intAttr("axis", 2));
         self[1] = m.node("Concat", List.of(past[i][1], self[1]), intAttr("axis", 2));
       }
-      m.node(present + "decoder.key", "Identity", List.of(self[0]));
-      m.node(present + "decoder.value", "Identity", List.of(self[1]));
-      m.output(present + "decoder.key", FLOAT, BATCH, size.heads(), "decoder_total_length", headDim);
-      m.output(present + "decoder.value", FLOAT, BATCH, size.heads(), "decoder_total_length", headDim);
       x = l.norm(name + "self_attn_layer_norm", m.node("Add", List.of(x, l.attention(name + "self_attn.", x, self, causal))));
-      // drawn in both files so both hold the same weights; the cached one reads the past instead
-      String[] cross = l.keysValues(name + "encoder_attn.", withPast ? null : encoderStates);
-      if (withPast) {
-        cross = new String[] {past[i][2], past[i][3]};
-      } else {
-        m.node(present + "encoder.key", "Identity", List.of(cross[0]));
-        m.node(present + "encoder.value", "Identity", List.of(cross[1]));
-        m.output(present + "encoder.key", FLOAT, BATCH, size.heads(), "encoder_sequence_length", headDim);
-        m.output(present + "encoder.value", FLOAT, BATCH, size.heads(), "encoder_sequence_length", headDim);
-      }
+      String[] cross = past != null ? new String[] {past[i][2], past[i][3]}
+          : l.keysValues(name + "encoder_attn.", "encoder_hidden_states");
       x = l.norm(name + "encoder_attn_layer_norm", m.node("Add", List.of(x, l.attention(name + "encoder_attn.", x, cross, keys))));
       x = l.norm(name + "final_layer_norm", m.node("Add", List.of(x, l.feedForward(name, x))));
+      presents.add(self[0]);
+      presents.add(self[1]);
+      presents.add(past != null ? l.empty(cross[0]) : cross[0]);
+      presents.add(past != null ? l.empty(cross[1]) : cross[1]);
     }
-    m.node("logits", "Add", List.of(m.node("MatMul", List.of(x, m.node("Transpose", List.of(shared)))),
-        m.filled("final_logits_bias", 0, vocab)));
-    m.output("logits", FLOAT, BATCH, "decoder_sequence_length", vocab);
+    m.output(m.node("Add", List.of(m.node("MatMul", List.of(x, m.node("Transpose", List.of(shared)))),
+        m.filled("final_logits_bias", 0, vocab))), FLOAT, BATCH, "decoder_sequence_length", vocab);
+    for (int i = 0; i < presents.size(); i++) {
+      m.output(presents.get(i), FLOAT, BATCH, size.heads(),
+          i % 4 < 2 ? "decoder_total_length" : "encoder_sequence_length_out", headDim);
+    }
     return m;
   }
 
@@ -164,6 +183,11 @@ public final class SyntheticBart {
       String x = m.node("Add", List.of(m.node("Gather", List.of(shared, ids)), m.node("Gather", List.of(
           m.random(prefix + "embed_positions.weight", STD, size.positions() + POSITION_OFFSET, size.hidden()), positions))));
       return norm(prefix + "layernorm_embedding", x);
+    }
+
+    /** {@code x} [batch, heads, length, head_dim] with none of its length. */
+    String empty(String x) {
+      return m.node("Slice", List.of(x, m.int64s("empty.start", 0), m.int64s("empty.end", 0), m.int64s("empty.axes", 2)));
     }
 
     /** [batch, 1, 1, keys]: the keys the mask keeps. */

@@ -1,80 +1,120 @@
 package io.sparkformers.bench;
 
+import static io.sparkformers.bench.OnnxModel.BOOL;
 import static io.sparkformers.bench.OnnxModel.FLOAT;
 import static io.sparkformers.bench.OnnxModel.INT64;
 import static io.sparkformers.bench.OnnxModel.floatAttr;
+import static io.sparkformers.bench.OnnxModel.graphAttr;
 import static io.sparkformers.bench.OnnxModel.intAttr;
 import static io.sparkformers.bench.OnnxModel.intsAttr;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A GPT-2 model folder as Optimum exports it with its KV cache, in the split layout
- * (onnx/decoder_model.onnx for the first step, onnx/decoder_with_past_model.onnx for the cached
- * ones, the same weights in both), with seeded random weights, for benchmarks that need GPT-2
- * small's compute where no model can be downloaded. The graph does what GPT2LMHeadModel does, op
- * for op (pre-norm blocks, gelu_new, tied lm_head); the tokenizer and vocabulary are the
- * text-generation-gpt2 fixture's (557 tokens), so the size omits most of GPT-2's 38.6M embedding
- * parameters. The same size always gives the same bytes.
+ * A GPT-2 model folder as Optimum exports it with its KV cache, in the merged layout
+ * (onnx/decoder_model_merged.onnx: an If on the {@code use_cache_branch} input between the first
+ * step, which ignores the past inputs, and the cached steps, both reading one set of weights), with
+ * seeded random weights, for benchmarks that need GPT-2 small's compute where no model can be
+ * downloaded. The graph does what GPT2LMHeadModel does, op for op (pre-norm blocks, gelu_new), with
+ * the lm_head as a [768, vocab] initializer of its own, as a torch.onnx export stores the tied
+ * weight (drawn apart here: what counts is the compute and the bytes read per step). The tokenizer
+ * is the text-generation-gpt2 fixture's (its 557 tokens and merges, eos 556), its vocabulary padded
+ * to the size's with entries no merge produces ({@code Ġtok<id>}), so every id the model may pick
+ * decodes. The same size always gives the same bytes.
  */
 public final class SyntheticGpt2 {
   private static final long SEED = 23;
   private static final float STD = 0.02f;
   private static final String FIXTURE = "text-generation-gpt2";
   private static final String BATCH = "batch_size";
+  /** What byte-level BPE writes for a space: the padding tokens decode as " tok<id>". */
+  private static final String PADDING_TOKEN = "\u0120tok";
 
   /** config.json's hyper-parameters. */
-  public record Size(int layers, int hidden, int heads, int inner, int positions) {
-    /** gpt2 (small): 12 layers, 768 wide, 1024 positions. */
-    public static final Size SMALL = new Size(12, 768, 12, 3072, 1024);
-    public static final Size TINY = new Size(2, 32, 2, 64, 128);
+  public record Size(int layers, int hidden, int heads, int inner, int positions, int vocab) {
+    /** gpt2 (small): 12 layers, 768 wide, 1024 positions, 50,257 tokens: 124M parameters (163M stored). */
+    public static final Size SMALL = new Size(12, 768, 12, 3072, 1024, 50257);
+    public static final Size TINY = new Size(2, 32, 2, 64, 128, 1000);
   }
 
   private SyntheticGpt2() {}
 
   /** Writes the folder unless it holds this size complete; returns {@code folder}. */
   public static Path write(Path folder, Size size) throws IOException {
-    return SyntheticFolder.once(folder, "gpt2 " + size + " seed=" + SEED, dir -> {
+    return SyntheticFolder.once(folder, "gpt2 merged " + size + " seed=" + SEED, dir -> {
       ObjectNode config = SyntheticFolder.fromTextFixture(dir, FIXTURE);
       config.put("n_layer", size.layers()).put("n_embd", size.hidden()).put("n_head", size.heads())
-          .put("n_inner", size.inner()).put("n_positions", size.positions()).put("n_ctx", size.positions());
+          .put("n_inner", size.inner()).put("n_positions", size.positions()).put("n_ctx", size.positions())
+          .put("vocab_size", size.vocab());
       SyntheticFolder.writeJson(dir.resolve("config.json"), config);
-      int vocab = config.get("vocab_size").asInt();
-      graph(size, vocab, false).write(dir.resolve("onnx/decoder_model.onnx"), new SplittableRandom(SEED));
-      graph(size, vocab, true).write(dir.resolve("onnx/decoder_with_past_model.onnx"), new SplittableRandom(SEED));
+      padVocabulary(dir.resolve("tokenizer.json"), size.vocab());
+      merged(size).write(dir.resolve("onnx/decoder_model_merged.onnx"), new SplittableRandom(SEED));
     });
   }
 
-  /** The decoder, with or without past_key_values inputs; the weights are drawn in the same order either way. */
-  private static OnnxModel graph(Size size, int vocab, boolean withPast) {
-    OnnxModel m = new OnnxModel("gpt2");
+  /** Adds {@code Ġtok<id>} entries to tokenizer.json's BPE vocabulary up to {@code vocab} ids. */
+  private static void padVocabulary(Path tokenizer, int vocab) throws IOException {
+    ObjectNode json = (ObjectNode) new ObjectMapper().readTree(tokenizer.toFile());
+    ObjectNode entries = (ObjectNode) json.get("model").get("vocab");
+    int have = entries.size();
+    if (have > vocab) throw new IllegalArgumentException("the fixture has " + have + " tokens, more than " + vocab);
+    for (int id = have; id < vocab; id++) {
+      if (entries.has(PADDING_TOKEN + id)) throw new IllegalStateException("the fixture has " + PADDING_TOKEN + id);
+      entries.put(PADDING_TOKEN + id, id);
+    }
+    SyntheticFolder.writeJson(tokenizer, json);
+  }
+
+  /** The merged decoder: If(use_cache_branch) over the decoder with its past and the one without. */
+  private static OnnxModel merged(Size size) {
+    OnnxModel m = new OnnxModel("gpt2_merged");
+    int headDim = size.hidden() / size.heads();
+    m.input("input_ids", INT64, BATCH, "sequence_length");
+    m.input("attention_mask", INT64, BATCH, "total_length");
+    m.input("position_ids", INT64, BATCH, "sequence_length");
+    List<String> outputs = new ArrayList<>(List.of("logits"));
+    m.output("logits", FLOAT, BATCH, "sequence_length", size.vocab());
+    String[][] past = new String[size.layers()][];
+    for (int i = 0; i < size.layers(); i++) {
+      String p = "past_key_values." + i + ".";
+      past[i] = new String[] {m.input(p + "key", FLOAT, BATCH, size.heads(), "past_length", headDim),
+          m.input(p + "value", FLOAT, BATCH, size.heads(), "past_length", headDim)};
+      for (String kind : List.of("key", "value")) {
+        outputs.add("present." + i + "." + kind);
+        m.output("present." + i + "." + kind, FLOAT, BATCH, size.heads(), "total_length", headDim);
+      }
+    }
+    String useCache = m.input("use_cache_branch", BOOL, 1);
+    OnnxModel withPast = decoder(m.branch("with_past"), size, past);
+    OnnxModel withoutPast = decoder(m.branch("without_past"), size, null);
+    m.node(outputs, "If", List.of(useCache), graphAttr("then_branch", withPast), graphAttr("else_branch", withoutPast));
+    return m;
+  }
+
+  /** One branch: GPT2LMHeadModel over the graph's inputs, with {@code past} or none; outputs logits then presents. */
+  private static OnnxModel decoder(OnnxModel m, Size size, String[][] past) {
     int h = size.hidden();
     int headDim = h / size.heads();
-    String ids = m.input("input_ids", INT64, BATCH, "sequence_length");
-    String mask = m.input("attention_mask", INT64, BATCH, "total_length");
-    String positions = m.input("position_ids", INT64, BATCH, "sequence_length");
-    String wte = m.random("transformer.wte.weight", STD, vocab, h);
-    String x = m.node("Add", List.of(m.node("Gather", List.of(wte, ids)),
-        m.node("Gather", List.of(m.random("transformer.wpe.weight", STD, size.positions(), h), positions))));
+    String wte = m.random("transformer.wte.weight", STD, size.vocab(), h);
+    String x = m.node("Add", List.of(m.node("Gather", List.of(wte, "input_ids")),
+        m.node("Gather", List.of(m.random("transformer.wpe.weight", STD, size.positions(), h), "position_ids"))));
 
-    Attention attention = new Attention(m, size, ids, mask);
+    Attention attention = new Attention(m, size, "input_ids", "attention_mask");
+    List<String> presents = new ArrayList<>();
     for (int i = 0; i < size.layers(); i++) {
-      String past = "past_key_values." + i + ".";
-      String[] cache = withPast
-          ? new String[] {m.input(past + "key", FLOAT, BATCH, size.heads(), "past_length", headDim),
-              m.input(past + "value", FLOAT, BATCH, size.heads(), "past_length", headDim)}
-          : null;
-      x = attention.block("transformer.h." + i + ".", x, cache, "present." + i + ".");
-      m.output("present." + i + ".key", FLOAT, BATCH, size.heads(), "total_length", headDim);
-      m.output("present." + i + ".value", FLOAT, BATCH, size.heads(), "total_length", headDim);
+      x = attention.block("transformer.h." + i + ".", x, past == null ? null : past[i], presents);
     }
     String normed = layerNorm(m, "transformer.ln_f", x, h);
-    m.node("logits", "MatMul", List.of(normed, m.node("Transpose", List.of(wte))));
-    m.output("logits", FLOAT, BATCH, "sequence_length", vocab);
+    // the tied lm_head as torch.onnx writes it: the embedding transposed, a second initializer
+    m.output(m.node("MatMul", List.of(normed, m.random("lm_head.weight", STD, h, size.vocab()))), FLOAT, BATCH,
+        "sequence_length", size.vocab());
+    for (String present : presents) m.output(present, FLOAT, BATCH, size.heads(), "total_length", headDim);
     return m;
   }
 
@@ -129,8 +169,8 @@ public final class SyntheticGpt2 {
       half = m.filled("gelu.half", 0.5f);
     }
 
-    /** One GPT2Block; {@code cache} the past key and value, or null for none. */
-    String block(String name, String x, String[] cache, String present) {
+    /** One GPT2Block; {@code cache} the past key and value, or null for none; adds its present key and value to {@code presents}. */
+    String block(String name, String x, String[] cache, List<String> presents) {
       int h = size.hidden();
       String normed = layerNorm(m, name + "ln_1", x, h);
       String q = heads(linear(m, name + "attn.q", normed, h, h));
@@ -140,8 +180,8 @@ public final class SyntheticGpt2 {
         k = m.node("Concat", List.of(cache[0], k), intAttr("axis", 2));
         v = m.node("Concat", List.of(cache[1], v), intAttr("axis", 2));
       }
-      m.node(present + "key", "Identity", List.of(k));
-      m.node(present + "value", "Identity", List.of(v));
+      presents.add(k);
+      presents.add(v);
       String scores = m.node("Mul", List.of(m.node("MatMul", List.of(q,
           m.node("Transpose", List.of(k), intsAttr("perm", 0, 1, 3, 2)))), scale));
       String probs = m.node("Softmax", List.of(m.node("Where", List.of(allowed, scores, masked))), intAttr("axis", -1));

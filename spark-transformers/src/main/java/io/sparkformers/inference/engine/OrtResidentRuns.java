@@ -1,13 +1,10 @@
 package io.sparkformers.inference.engine;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,9 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * ONNX Runtime's resident runs: a kept output is the OnnxTensor the run returned, fed as it is to
- * the next run. ONNX Runtime Java has no operator on tensors outside a graph, so {@link #stack}
- * copies: the source out of native memory once (not at all when this class made it, from a direct
- * buffer it still holds), the chosen rows into one new direct buffer.
+ * the next run; {@link #stack} runs a small graph ({@link OrtRowStacker}), so rows are copied once,
+ * in native memory.
  */
 final class OrtResidentRuns implements ResidentRuns {
   private final OrtSession session;
@@ -58,7 +54,7 @@ final class OrtResidentRuns implements ResidentRuns {
         for (Map.Entry<String, OnnxValue> e : result) {
           OnnxTensor t = (OnnxTensor) e.getValue();
           if (kept.contains(e.getKey())) {
-            keptOut.put(e.getKey(), new OrtResident(t, null));
+            keptOut.put(e.getKey(), new OrtResident(t));
           } else {
             javaOut.put(e.getKey(), OnnxRuntimeEngine.fromOrt(t));
             t.close();
@@ -81,7 +77,7 @@ final class OrtResidentRuns implements ResidentRuns {
   @Override
   public ResidentTensor upload(Tensor tensor) {
     try {
-      return new OrtResident(OnnxRuntimeEngine.toOrt(OrtEnvironment.getEnvironment(), tensor), null);
+      return new OrtResident(OnnxRuntimeEngine.toOrt(OrtEnvironment.getEnvironment(), tensor));
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime cannot hold " + tensor + ": " + e.getMessage(), e);
     }
@@ -91,58 +87,30 @@ final class OrtResidentRuns implements ResidentRuns {
   public ResidentTensor stack(List<Rows> parts, int axis, long length) {
     if (parts.isEmpty()) throw new IllegalArgumentException("nothing to stack");
     OnnxTensor first = ort(parts.get(0).tensor()).tensor;
-    OnnxJavaType type = first.getInfo().type;
     long[] shape = first.getInfo().getShape();
     if (axis < 1 || axis >= shape.length) throw new IllegalArgumentException("axis " + axis + " of rank " + shape.length);
-    int outer = 1;
-    for (int d = 1; d < axis; d++) outer *= Math.toIntExact(shape[d]);
-    long inner = type.size;
-    for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
-    int rows = 0;
-    for (Rows p : parts) rows += p.rows().length;
-    long[] outShape = shape.clone();
-    outShape[0] = rows;
-    outShape[axis] = length;
-    long block = length * inner;
-    ByteBuffer out = ByteBuffer.allocateDirect(Math.toIntExact(rows * outer * block)).order(ByteOrder.nativeOrder());
+    List<OnnxTensor> tensors = new ArrayList<>();
+    List<int[]> rows = new ArrayList<>();
     for (Rows p : parts) {
       OnnxTensor t = ort(p.tensor()).tensor;
       long[] s = t.getInfo().getShape();
-      if (t.getInfo().type != type || s.length != shape.length) {
+      if (t.getInfo().type != first.getInfo().type || s.length != shape.length) {
         throw new IllegalArgumentException("cannot stack " + t.getInfo() + " with " + first.getInfo());
       }
-      long have = s[axis];
-      long taken = Math.min(have, length);
-      ByteBuffer src = bytes(p.tensor());
-      long srcBlock = have * inner;
-      for (int r : p.rows()) {
-        if (r < 0 || r >= s[0]) throw new IndexOutOfBoundsException("row " + r + " of " + s[0]);
-        for (int o = 0; o < outer; o++) {
-          long from = (r * (long) outer + o) * srcBlock + (have - taken) * inner;
-          // the padding before it is left as allocateDirect zeroed it
-          out.position(out.position() + Math.toIntExact((length - taken) * inner));
-          out.put(src.slice(Math.toIntExact(from), Math.toIntExact(taken * inner)));
-        }
-      }
+      for (int r : p.rows()) if (r < 0 || r >= s[0]) throw new IndexOutOfBoundsException("row " + r + " of " + s[0]);
+      tensors.add(t);
+      rows.add(p.rows());
     }
-    out.rewind();
     try {
-      return new OrtResident(OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), out, outShape, type), out);
+      return new OrtResident(OrtRowStacker.stack(tensors, rows, axis, length));
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot hold the stacked rows: " + e.getMessage(), e);
+      throw new IllegalStateException("ONNX Runtime cannot stack the rows: " + e.getMessage(), e);
     }
   }
 
   @Override
   public int open() {
     return open.get();
-  }
-
-  /** The tensor's bytes: the direct buffer it was made from, else one copy out of native memory. */
-  private static ByteBuffer bytes(ResidentTensor tensor) {
-    OrtResident t = ort(tensor);
-    if (t.buffer != null) return t.buffer.duplicate().order(ByteOrder.nativeOrder()).rewind();
-    return t.tensor.getByteBuffer();
   }
 
   private static OrtResident ort(ResidentTensor t) {
@@ -153,13 +121,10 @@ final class OrtResidentRuns implements ResidentRuns {
 
   private final class OrtResident implements ResidentTensor {
     final OnnxTensor tensor;
-    /** The direct buffer the tensor reads, when this class made it: held while the tensor lives. */
-    final ByteBuffer buffer;
     private boolean closed;
 
-    OrtResident(OnnxTensor tensor, ByteBuffer buffer) {
+    OrtResident(OnnxTensor tensor) {
       this.tensor = tensor;
-      this.buffer = buffer;
       open.incrementAndGet();
     }
 

@@ -37,8 +37,11 @@ abstract class CachedDecoding implements AutoCloseable {
   /** Keeps rows of the past and of the inputs the subclass keeps per row. */
   protected abstract void keepRows(int[] rows);
 
-  /** Takes the rows of {@code joining}, started after these, into this cache; false when the model cannot. */
-  abstract boolean absorb(CachedDecoding joining);
+  /** Whether rows started apart can join this cache: {@link #absorb} works. */
+  abstract boolean absorbs();
+
+  /** Copies the rows {@code rows} of {@code joining}, started after these, into this cache, after its rows. */
+  abstract void absorb(CachedDecoding joining, int[] rows);
 
   int rows() {
     return logits.length;
@@ -62,10 +65,10 @@ abstract class CachedDecoding implements AutoCloseable {
     logits = kept;
   }
 
-  /** Appends the logits of rows that joined. */
-  protected final void appendLogits(CachedDecoding joining) {
-    float[][] all = Arrays.copyOf(logits, logits.length + joining.logits.length);
-    System.arraycopy(joining.logits, 0, all, logits.length, joining.logits.length);
+  /** Appends the logits of the rows {@code rows} of {@code joining}. */
+  protected final void appendLogits(CachedDecoding joining, int[] rows) {
+    float[][] all = Arrays.copyOf(logits, logits.length + rows.length);
+    for (int i = 0; i < rows.length; i++) all[logits.length + i] = joining.logits[rows[i]];
     logits = all;
   }
 

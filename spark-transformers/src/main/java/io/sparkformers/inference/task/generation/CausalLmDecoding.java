@@ -85,28 +85,25 @@ final class CausalLmDecoding extends CachedDecoding {
 
   /** Rows join left-padded, which only a graph that reads the mask and each row's positions allows. */
   @Override
-  boolean absorb(CachedDecoding joining) {
-    if (!graph.takes("attention_mask") || !graph.takes("position_ids")) return false;
+  boolean absorbs() {
+    return graph.takes("attention_mask") && graph.takes("position_ids");
+  }
+
+  @Override
+  void absorb(CachedDecoding joining, int[] rows) {
     CausalLmDecoding other = (CausalLmDecoding) joining;
-    int merged = Math.max(width, other.width);
-    past.append(other.past, merged);
-    other.past = null;
-    attended = concat(attended, other.attended);
-    nextPosition = concat(nextPosition, other.nextPosition);
+    int[] keptAttended = Arrays.copyOf(attended, attended.length + rows.length);
+    long[] keptPosition = Arrays.copyOf(nextPosition, nextPosition.length + rows.length);
+    int merged = width;
+    for (int i = 0; i < rows.length; i++) {
+      keptAttended[attended.length + i] = other.attended[rows[i]];
+      keptPosition[nextPosition.length + i] = other.nextPosition[rows[i]];
+      merged = Math.max(merged, other.attended[rows[i]]);
+    }
+    past.append(other.past, rows, merged);
+    attended = keptAttended;
+    nextPosition = keptPosition;
     width = merged;
-    appendLogits(other);
-    return true;
-  }
-
-  private static int[] concat(int[] a, int[] b) {
-    int[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
-
-  private static long[] concat(long[] a, long[] b) {
-    long[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+    appendLogits(other, rows);
   }
 }

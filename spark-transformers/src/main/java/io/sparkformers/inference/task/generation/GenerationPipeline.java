@@ -39,11 +39,17 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
       if (inputsAtOnce < 1) throw new IllegalArgumentException("inputsAtOnce must be >= 1");
       if (maxCacheTokens < 0) throw new IllegalArgumentException("maxCacheTokens must be >= 0");
     }
+
+    /** Inputs one first step starts when a single input joins the rows decoding: half those decoding at once. */
+    int startAhead() {
+      return Math.max(1, inputsAtOnce / 2);
+    }
   }
 
   protected final TextTokenizer tokenizer;
   protected final GenerationConfig config;
   private final Generator generator;
+  private final Batching batching;
   private final int positionLimit;
   private final long maxInputChars;
 
@@ -60,6 +66,7 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
     this.config = config;
     this.positionLimit = positionLimit(model.bundle());
     this.generator = new Generator(config, positionLimit, batching);
+    this.batching = batching;
     this.maxInputChars = maxInputChars;
   }
 
@@ -125,7 +132,7 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
       rows.add(new Generator.Input(decoderPrompts.get(r), input,
           maxNewTokens[r] < 0 ? null : Math.toIntExact(maxNewTokens[r]), encoderDecoder ? input.length : 0));
     }
-    List<Generated> out = generator.generate(new ContinuousDecoding(decoding), rows);
+    List<Generated> out = generator.generate(new ContinuousDecoding(decoding, rows.size(), batching.startAhead()), rows);
     int width = 1;
     for (Generated g : out) width = Math.max(width, g.tokens().length);
     long[] ids = new long[out.size() * width];

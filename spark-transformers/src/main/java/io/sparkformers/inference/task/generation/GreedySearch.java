@@ -38,9 +38,9 @@ final class GreedySearch {
         TokenSequence s = sequences.get(i);
         float[] scores = decoding.logits(r);
         for (LogitsProcessor p : processors) p.process(s, scores);
-        float[] logProbs = Scores.logSoftmax(scores);
-        int token = config.doSample() ? draw(s, scores, randoms.get(i)) : Scores.argmax(scores);
-        score[i] += logProbs[token];
+        float logSum = Scores.logSumExp(scores);
+        int token = config.doSample() ? draw(s, scores.clone(), randoms.get(i)) : Scores.argmax(scores);
+        score[i] += scores[token] - logSum;
         s.append(token);
         if (!config.isEos(token) && !s.full()) going.add(r);
       }

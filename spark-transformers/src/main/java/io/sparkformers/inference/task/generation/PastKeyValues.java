@@ -54,13 +54,10 @@ final class PastKeyValues implements AutoCloseable {
     tensors.replaceAll((name, t) -> replaced(t, List.of(new ResidentRuns.Rows(t, rows)), length));
   }
 
-  /** Puts the rows of {@code joining} after these, every entry left-padded or cut to {@code length}; closes {@code joining}. */
-  void append(PastKeyValues joining, long length) {
-    tensors.replaceAll((name, t) -> {
-      ResidentTensor other = joining.tensors.get(name);
-      return replaced(t, List.of(new ResidentRuns.Rows(t, all(t)), new ResidentRuns.Rows(other, all(other))), length);
-    });
-    joining.close();
+  /** Puts the rows {@code rows} of {@code joining} after these, every entry left-padded or cut to {@code length}. */
+  void append(PastKeyValues joining, int[] rows, long length) {
+    tensors.replaceAll((name, t) ->
+        replaced(t, List.of(new ResidentRuns.Rows(t, all(t)), new ResidentRuns.Rows(joining.tensors.get(name), rows)), length));
   }
 
   private ResidentTensor replaced(ResidentTensor old, List<ResidentRuns.Rows> parts, long length) {

@@ -17,13 +17,18 @@ final class Scores {
   }
 
   static float[] logSoftmax(float[] scores) {
-    float max = max(scores);
-    double sum = 0;
-    for (float s : scores) sum += Math.exp(s - max);
-    float logSum = (float) (max + Math.log(sum));
+    float logSum = logSumExp(scores);
     float[] out = new float[scores.length];
     for (int i = 0; i < scores.length; i++) out[i] = scores[i] - logSum;
     return out;
+  }
+
+  /** log(sum(exp(scores))): {@code scores[t] - logSumExp(scores)} is logSoftmax's entry t without the array. */
+  static float logSumExp(float[] scores) {
+    float max = max(scores);
+    double sum = 0;
+    for (float s : scores) sum += Math.exp(s - max);
+    return (float) (max + Math.log(sum));
   }
 
   /** The first index of the highest score, as torch.argmax. */

@@ -71,8 +71,13 @@ final class Seq2SeqDecoding extends CachedDecoding {
   }
 
   @Override
-  boolean absorb(CachedDecoding joining) {
+  boolean absorbs() {
     return false;
+  }
+
+  @Override
+  void absorb(CachedDecoding joining, int[] rows) {
+    throw new UnsupportedOperationException("rows of an encoder-decoder started apart cannot share a cache");
   }
 
   @Override

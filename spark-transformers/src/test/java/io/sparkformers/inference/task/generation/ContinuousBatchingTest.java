@@ -1,5 +1,6 @@
 package io.sparkformers.inference.task.generation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +97,43 @@ class ContinuousBatchingTest {
     assertEquals(9, GenerationPipeline.generated(outputs, 0).length);
     assertEquals(4, GenerationPipeline.generated(outputs, 1).length);
     assertTrue(run(pipeline, List.of(prompts.get(0))).get(0).startsWith("Hello world"));
+  }
+
+  @Test
+  void inputsStartedAheadJoinInTurnAndGiveWhatTheyGiveAlone() {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
+    TextGenerationPipeline pipeline = decoderOnly(model, Map.of(), new GenerationPipeline.Batching(1, 0, true));
+    GenerationConfig config = GenerationConfig.resolve(model.bundle(), "text-generation", generation(Map.of()));
+    DecoderGraph graph = DecoderGraph.load(model, true);
+    List<long[]> prompts = new ArrayList<>();
+    List<Generator.Input> inputs = new ArrayList<>();
+    for (Prompt p : prompts()) {
+      long[] ids = pipeline.preprocess(p).encoding().getIds();
+      prompts.add(ids);
+      inputs.add(new Generator.Input(ids, ids, p.maxNewTokens(), 0));
+    }
+    List<long[]> alone = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      long[] ids = prompts.get(i);
+      ContinuousDecoding one = new ContinuousDecoding(rows -> start(pipeline, graph, List.of(ids), rows), 1, 1);
+      alone.add(new Generator(config, 128, new GenerationPipeline.Batching(1, 0, true))
+          .generate(one, List.of(inputs.get(i))).get(0).tokens());
+    }
+    int[] firstSteps = new int[1];
+    // two decode at once, a first step starts three: the joiners after the first two wait their turn
+    ContinuousDecoding ahead = new ContinuousDecoding(rows -> {
+      firstSteps[0]++;
+      return start(pipeline, graph, prompts, rows);
+    }, inputs.size(), 3);
+    List<Generated> together = new Generator(config, 128, new GenerationPipeline.Batching(2, 0, true)).generate(ahead, inputs);
+    for (int i = 0; i < inputs.size(); i++) assertArrayEquals(alone.get(i), together.get(i).tokens(), PROMPTS.get(i));
+    assertTrue(firstSteps[0] < inputs.size() - 1, firstSteps[0] + " first steps for " + inputs.size() + " inputs");
+    assertEquals(0, residentRuns(model, "decoder_model_merged").open(), "cache tensors left open");
+  }
+
+  private static CausalLmDecoding start(GenerationPipeline pipeline, DecoderGraph graph, List<long[]> prompts, int[] rows) {
+    Map<String, io.sparkformers.inference.engine.Tensor> batch = pipeline.padded(prompts, rows, true);
+    return new CausalLmDecoding(graph, batch.get("input_ids"), batch.get("attention_mask"));
   }
 
   private static TextGenerationPipeline decoderOnly(ModelSpec.Model model, Map<String, Object> search,

@@ -35,18 +35,17 @@ class SyntheticModelsTest {
   @Test
   void gpt2sCachedStepGivesTheLogitsOfTheWholeSequence() throws Exception {
     ModelSpec.Model model = Fixtures.open(SyntheticGpt2.write(dir.resolve("gpt2"), SyntheticGpt2.Size.TINY));
-    ModelSession first = model.session("decoder_model");
-    ModelSession cached = model.session("decoder_with_past_model");
-    long[] ids = {5, 17, 300, 42, 9};
+    ModelSession merged = model.session("decoder_model_merged");
+    long[] ids = {5, 17, 300, 42, 999};
     int n = ids.length;
-    float[] whole = last(first.run(gpt2Inputs(ids, 0)).get("logits"));
+    float[] whole = last(merged.run(gpt2Inputs(ids, 0)).get("logits"));
 
-    Map<String, Tensor> prefix = first.run(gpt2Inputs(Arrays.copyOf(ids, n - 1), 0));
+    Map<String, Tensor> prefix = merged.run(gpt2Inputs(Arrays.copyOf(ids, n - 1), 0));
     Map<String, Tensor> step = new LinkedHashMap<>(gpt2Inputs(new long[] {ids[n - 1]}, n - 1));
     prefix.forEach((name, t) -> {
       if (name.startsWith("present.")) step.put("past_key_values." + name.substring("present.".length()), t);
     });
-    float[] stepped = last(cached.run(step).get("logits"));
+    float[] stepped = last(merged.run(step).get("logits"));
     assertEquals(whole.length, stepped.length);
     for (int t = 0; t < whole.length; t++) assertEquals(whole[t], stepped[t], 1e-4 + 1e-4 * Math.abs(whole[t]), "token " + t);
   }
@@ -62,9 +61,29 @@ class SyntheticModelsTest {
     GenerationConfig config = GenerationConfig.resolve(model.bundle(), "text-generation", Map.of());
     for (int i = 0; i < PROMPTS.size(); i++) {
       long[] prompt = features.get(i).encoding().getIds();
-      long[] expected = recomputed(model.session("decoder_model"), prompt, MAX_NEW_TOKENS[i], config);
+      long[] expected = recomputed(model.session("decoder_model_merged"), prompt, MAX_NEW_TOKENS[i], config);
       assertArrayEquals(expected, GenerationPipeline.generated(outputs, i), PROMPTS.get(i));
     }
+  }
+
+  @Test
+  void gpt2sPaddedVocabularyDecodesEveryIdAndTokenizesAsTheFixture() throws Exception {
+    ModelSpec.Model model = Fixtures.open(SyntheticGpt2.write(dir.resolve("gpt2"), SyntheticGpt2.Size.TINY));
+    ModelSpec.Model fixture = Fixtures.open(Fixtures.model("text-generation-gpt2"));
+    assertEquals(SyntheticGpt2.Size.TINY.vocab(), model.session("decoder_model_merged").run(gpt2Inputs(new long[] {1}, 0))
+        .get("logits").dim(2));
+    TextGenerationPipeline synthetic = gpt2(model);
+    TextGenerationPipeline original = gpt2(fixture);
+    for (String prompt : PROMPTS) {
+      assertArrayEquals(original.preprocess(Prompt.of(prompt)).encoding().getIds(),
+          synthetic.preprocess(Prompt.of(prompt)).encoding().getIds(), prompt);
+    }
+    assertEquals(" tok557 tok999", synthetic.tokenizer.decode(new long[] {557, 999}, true, true));
+  }
+
+  private static TextGenerationPipeline gpt2(ModelSpec.Model model) {
+    return new TextGenerationPipeline(model, new TextGenerationPipeline.Settings(Map.of(), true, false, 1_000_000,
+        new GenerationPipeline.Batching(1, 0, true)));
   }
 
   @Test
@@ -74,14 +93,15 @@ class SyntheticModelsTest {
     Tensor states = encode(model, source);
     long[] decoded = {2, 0, 55, 13};
     int n = decoded.length;
-    float[] whole = last(model.session("decoder_model").run(bartInputs(decoded, source, states)).get("logits"));
+    ModelSession merged = model.session("decoder_model_merged");
+    float[] whole = last(merged.run(bartInputs(decoded, source, states, true)).get("logits"));
 
-    Map<String, Tensor> prefix = model.session("decoder_model").run(bartInputs(Arrays.copyOf(decoded, n - 1), source, states));
-    Map<String, Tensor> step = new LinkedHashMap<>(bartInputs(new long[] {decoded[n - 1]}, source, states));
+    Map<String, Tensor> prefix = merged.run(bartInputs(Arrays.copyOf(decoded, n - 1), source, states, true));
+    Map<String, Tensor> step = new LinkedHashMap<>(bartInputs(new long[] {decoded[n - 1]}, source, states, false));
     prefix.forEach((name, t) -> {
       if (name.startsWith("present.")) step.put("past_key_values." + name.substring("present.".length()), t);
     });
-    float[] stepped = last(model.session("decoder_with_past_model").run(step).get("logits"));
+    float[] stepped = last(merged.run(step).get("logits"));
     for (int t = 0; t < whole.length; t++) assertEquals(whole[t], stepped[t], 1e-4 + 1e-4 * Math.abs(whole[t]), "token " + t);
   }
 
@@ -114,10 +134,20 @@ class SyntheticModelsTest {
         "attention_mask", Tensor.longs(mask, 1, source.length))).get("last_hidden_state");
   }
 
-  private static Map<String, Tensor> bartInputs(long[] decoded, long[] source, Tensor states) {
+  /**
+   * One row's decoder inputs for the merged graph: {@code first}, its first-step branch with empty
+   * past inputs (TINY's 2 layers, 2 heads of 16); else its cached branch, the caller adding the past.
+   */
+  private static Map<String, Tensor> bartInputs(long[] decoded, long[] source, Tensor states, boolean first) {
     long[] mask = new long[source.length];
     Arrays.fill(mask, 1);
     Map<String, Tensor> inputs = new LinkedHashMap<>();
+    inputs.put("use_cache_branch", Tensor.bools(new boolean[] {!first}, 1));
+    for (int layer = 0; layer < 2 && first; layer++) {
+      for (String kind : List.of("decoder.key", "decoder.value", "encoder.key", "encoder.value")) {
+        inputs.put("past_key_values." + layer + "." + kind, Tensor.floats(new float[0], 1, 2, 0, 16));
+      }
+    }
     inputs.put("input_ids", Tensor.longs(decoded, 1, decoded.length));
     inputs.put("encoder_attention_mask", Tensor.longs(mask, 1, source.length));
     inputs.put("encoder_hidden_states", states);
@@ -190,8 +220,8 @@ class SyntheticModelsTest {
     }
 
     private float[] step(int row) {
-      return last(model.session("decoder_model").run(bartInputs(decoded.get(row), sources.get(row), states.get(row)))
-          .get("logits"));
+      return last(model.session("decoder_model_merged").run(bartInputs(decoded.get(row), sources.get(row),
+          states.get(row), true)).get("logits"));
     }
 
     @Override
@@ -211,13 +241,23 @@ class SyntheticModelsTest {
     return Arrays.copyOfRange(ids, prompt.length, ids.length);
   }
 
-  /** input_ids, attention_mask over the past and the ids, position_ids from {@code past} on; one row. */
+  /**
+   * input_ids, attention_mask over the past and the ids, position_ids from {@code past} on, one row,
+   * for the merged graph: with no past, its first-step branch and empty past inputs (TINY's 2 layers,
+   * 2 heads of 16); else its cached branch, the caller adding the past.
+   */
   private static Map<String, Tensor> gpt2Inputs(long[] ids, int past) {
+    Map<String, Tensor> inputs = new LinkedHashMap<>();
+    inputs.put("use_cache_branch", Tensor.bools(new boolean[] {past > 0}, 1));
+    for (int layer = 0; layer < 2 && past == 0; layer++) {
+      for (String kind : List.of("key", "value")) {
+        inputs.put("past_key_values." + layer + "." + kind, Tensor.floats(new float[0], 1, 2, 0, 16));
+      }
+    }
     long[] mask = new long[past + ids.length];
     Arrays.fill(mask, 1);
     long[] positions = new long[ids.length];
     for (int i = 0; i < ids.length; i++) positions[i] = past + i;
-    Map<String, Tensor> inputs = new LinkedHashMap<>();
     inputs.put("input_ids", Tensor.longs(ids, 1, ids.length));
     inputs.put("attention_mask", Tensor.longs(mask, 1, mask.length));
     inputs.put("position_ids", Tensor.longs(positions, 1, ids.length));

@@ -74,7 +74,7 @@ class TextGenerationPipelineTest {
   }
 
   private static Decoding alone(ModelSpec.Model model, long[] ids) {
-    return new ContinuousDecoding(rows -> start(model, ids));
+    return new ContinuousDecoding(rows -> start(model, ids), 1, 1);
   }
 
   private static CausalLmDecoding start(ModelSpec.Model model, long[] ids) {
