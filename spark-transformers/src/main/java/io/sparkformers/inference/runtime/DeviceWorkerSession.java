@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 /**
  * A session whose forward passes go through its device's worker, one {@link CoalescingWorker}
  * merging the tasks' batches ({@link TensorMerge}); callers block until their own outputs or
- * exception come back, as with the plain session, and cut their rows from a merged pass themselves. Closing it stops the worker, then closes the
- * session.
+ * exception come back, as with the plain session, and cut their rows from a merged pass
+ * themselves. Closing it stops the worker, then closes the session.
  */
 final class DeviceWorkerSession extends ForwardingSession {
   private final TensorMerge merge;
