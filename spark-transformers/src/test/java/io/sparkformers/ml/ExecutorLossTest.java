@@ -4,12 +4,14 @@ import static io.sparkformers.ml.ExactCountsTest.ROWS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -20,6 +22,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An executor JVM dies in the middle of a job on local-cluster[2,1,1024]: the stage's rows go
@@ -31,18 +34,19 @@ import org.junit.jupiter.api.Test;
 class ExecutorLossTest {
   private static final int PARTITIONS = 8;
 
-  private static Dataset<Row> pipeline(SparkSession spark, TextClassifier stage, LongAccumulator computed) {
+  private static Dataset<Row> pipeline(
+      SparkSession spark, TextClassifier stage, LongAccumulator computed, String haltClaim) {
     Dataset<Row> input = spark.createDataFrame(
         new JavaSparkContext(spark.sparkContext()).parallelize(ExactCountsTest.texts(), PARTITIONS), ExactCountsTest.INPUT);
     Dataset<Row> predicted = stage.transform(input);
-    return predicted.mapPartitions(new HaltExecutorOneOnItsSecondTask(computed), Encoders.row(predicted.schema()))
+    return predicted.mapPartitions(new HaltOneExecutorOnItsSecondTask(computed, haltClaim), Encoders.row(predicted.schema()))
         .repartition(3, functions.col("id"));
   }
 
   @Test
-  void aLostExecutorChangesNeitherTheOutputNorTheCounts() throws Exception {
+  void aLostExecutorChangesNeitherTheOutputNorTheCounts(@TempDir Path tmp) throws Exception {
     List<Row> undisturbed = ExactCountsTest.undisturbed(
-        spark -> pipeline(spark, ExactCountsTest.classifier(), spark.sparkContext().longAccumulator()));
+        spark -> pipeline(spark, ExactCountsTest.classifier(), spark.sparkContext().longAccumulator(), null));
 
     Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -53,7 +57,9 @@ class ExecutorLossTest {
       while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3) Thread.sleep(100);
       LongAccumulator computed = spark.sparkContext().longAccumulator("rows the stage gave");
       TextClassifier stage = ExactCountsTest.classifier();
-      List<Row> rows = pipeline(spark, stage, computed).collectAsList();
+      Path haltClaim = tmp.resolve("halted");
+      List<Row> rows = pipeline(spark, stage, computed, haltClaim.toString()).collectAsList();
+      assertTrue(Files.exists(haltClaim), "an executor halted");
       assertEquals(undisturbed, ExactCountsTest.sortedById(rows));
       ExactCountsTest.assertExact(stage.counters());
       // the lost executor's finished map tasks ran again: a plain accumulator counts their rows twice
@@ -63,18 +69,25 @@ class ExecutorLossTest {
     }
   }
 
-  /** Passes rows through, counting them; executor 1's JVM halts when its second task starts, after it finished one. */
-  private static final class HaltExecutorOneOnItsSecondTask implements MapPartitionsFunction<Row, Row> {
+  /**
+   * Passes rows through, counting them. The first executor JVM to start its second task, after it
+   * finished one, halts; which executor that is depends on scheduling, so the JVMs claim the one
+   * halt by creating a file. Without a claim file (local mode, where the driver runs tasks) no JVM
+   * halts.
+   */
+  private static final class HaltOneExecutorOnItsSecondTask implements MapPartitionsFunction<Row, Row> {
     private static final AtomicInteger TASKS_IN_THIS_JVM = new AtomicInteger();
     private final LongAccumulator computed;
+    private final String haltClaim;
 
-    HaltExecutorOneOnItsSecondTask(LongAccumulator computed) {
+    HaltOneExecutorOnItsSecondTask(LongAccumulator computed, String haltClaim) {
       this.computed = computed;
+      this.haltClaim = haltClaim;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      if ("1".equals(SparkEnv.get().executorId()) && TASKS_IN_THIS_JVM.incrementAndGet() == 2) {
+      if (haltClaim != null && TASKS_IN_THIS_JVM.incrementAndGet() == 2 && claim(Path.of(haltClaim))) {
         Runtime.getRuntime().halt(1);
       }
       return new Iterator<>() {
@@ -89,6 +102,17 @@ class ExecutorLossTest {
           return rows.next();
         }
       };
+    }
+
+    private static boolean claim(Path file) {
+      try {
+        Files.createFile(file);
+        return true;
+      } catch (FileAlreadyExistsException taken) {
+        return false;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }
