@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.testing.RemoteLikeFileSystem;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job on local-cluster[2,1,1024] loses an executor JVM in the middle of its write: executor 1
- * halts as it opens its second input file. The job completes with an undisturbed run's output and
- * counts.
+ * The job on local-cluster[2,1,1024] loses an executor JVM in the middle of its write: the first
+ * executor to open its second input file halts. The job completes with an undisturbed run's output
+ * and counts.
  */
 class ExecutorLossJobTest {
   private static final String SCHEME = "haltexec1";
@@ -53,37 +54,48 @@ class ExecutorLossJobTest {
     JobRun undisturbed = JobRun.of(command(input.toString(), dir.resolve("reference")));
     assertEquals(0, undisturbed.exitCode(), undisturbed.err());
 
-    Path halted = dir.resolve("executor-1-halted");
+    Path halted = dir.resolve("an-executor-halted");
     Path sparkHome = Path.of("target", "spark-home").toAbsolutePath();
     Files.createDirectories(sparkHome.resolve("jars"));
     String scalaVersion = scala.util.Properties.versionNumberString().replaceAll("^(\\d+\\.\\d+).*", "$1");
     JobRun run = JobProcess.start(dir.resolve("logs"),
         Map.of("spark.executor.extraClassPath", JobProcess.classPath(),
             "spark.executorEnv.HALT_MARKER", halted.toString(),
-            "spark.hadoop." + RemoteLikeFileSystem.implKey(SCHEME), HaltExecutorOne.class.getName(),
+            "spark.hadoop." + RemoteLikeFileSystem.implKey(SCHEME), HaltOneExecutor.class.getName(),
             "spark.driver.host", "127.0.0.1", "spark.ui.enabled", "false"),
         Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", scalaVersion),
         command(SCHEME + "://" + input.toAbsolutePath(), dir.resolve("out"), "--master", "local-cluster[2,1,1024]"))
         .await(10);
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(Files.exists(halted), "executor 1 was not halted: " + run.err());
+    assertTrue(Files.exists(halted), "no executor was halted: " + run.err());
     assertEquals(undisturbed.summary().entrySet().stream().filter(e -> e.getKey().matches("rows_(in|out|failed|skipped)")).toList(),
         run.summary().entrySet().stream().filter(e -> e.getKey().matches("rows_(in|out|failed|skipped)")).toList());
     assertEquals(rows(dir.resolve("reference")), rows(dir.resolve("out")));
   }
 
-  /** The input's file system: in executor 1's JVM, leaves a marker and halts at the second file it opens. */
-  public static final class HaltExecutorOne extends RemoteLikeFileSystem {
+  /**
+   * The input's file system: the first executor JVM to open its second file halts. Which executor
+   * that is depends on scheduling, so the JVMs claim the one halt by creating the marker file.
+   */
+  public static final class HaltOneExecutor extends RemoteLikeFileSystem {
     private static final AtomicInteger OPENED = new AtomicInteger();
 
     @Override
     public FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize) throws IOException {
       SparkEnv env = SparkEnv.get();
-      if (env != null && "1".equals(env.executorId()) && OPENED.incrementAndGet() == 2) {
-        Files.createFile(Path.of(System.getenv("HALT_MARKER")));
+      if (env != null && !"driver".equals(env.executorId()) && OPENED.incrementAndGet() == 2 && claimTheHalt()) {
         Runtime.getRuntime().halt(1);
       }
       return super.open(f, bufferSize);
+    }
+
+    private static boolean claimTheHalt() throws IOException {
+      try {
+        Files.createFile(Path.of(System.getenv("HALT_MARKER")));
+        return true;
+      } catch (FileAlreadyExistsException taken) {
+        return false;
+      }
     }
   }
 }
