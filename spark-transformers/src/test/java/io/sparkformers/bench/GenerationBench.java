@@ -38,7 +38,12 @@ import org.apache.spark.sql.types.StructType;
  *       the stage with continuousBatching false against true;
  *   <li>{@code continuous_profile}, {@code static_profile}: the first partition's varied prompts
  *       decoded once more each way on one thread without Spark ({@link DecodingProfile}): steps, mean
- *       rows per step, time per step, prefill runs, cache copies and their time;
+ *       rows per step, time per step, the steps after the last input started, prefill runs, cache
+ *       copies and their time, the searches' time;
+ *   <li>{@code steps_ratio}: the profiles' static steps / continuous steps, what continuous batching
+ *       gains where a step costs the same whatever its rows; {@code step_ms_fit}, {@code cpu_ceiling}:
+ *       a step's time fitted as fixed + per row x rows to both profiles, and the ratio of the two
+ *       profiles' steps priced so ({@code cpu_ceiling_full_steps}: continuous with every step full);
  *   <li>{@code seq2seq_tokens_per_s}, {@code seq2seq_ratio_vs_raw}: summaries of two-sentence texts,
  *       {@code bench.new_tokens} each, the stage against the loop with the cache.
  * </ul>
@@ -157,8 +162,20 @@ public final class GenerationBench {
       ModelSpec.Model opened = Fixtures.open(model);
       List<Integer> firstHalf = variedLengths(variedRows).subList(0, variedRows / THREADS);
       List<String> firstPrompts = prompts.subList(0, firstHalf.size());
-      result.put("continuous_profile", profile(DecodingProfile.greedy(opened, firstPrompts, firstHalf, batch, true)));
-      result.put("static_profile", profile(DecodingProfile.greedy(opened, firstPrompts, firstHalf, batch, false)));
+      DecodingProfile.Figures continuousProfile = DecodingProfile.greedy(opened, firstPrompts, firstHalf, batch, true);
+      DecodingProfile.Figures staticProfile = DecodingProfile.greedy(opened, firstPrompts, firstHalf, batch, false);
+      result.put("continuous_profile", profile(continuousProfile));
+      result.put("static_profile", profile(staticProfile));
+      result.put("steps_ratio", Bench.round((double) staticProfile.steps() / continuousProfile.steps()));
+      StepCost cost = StepCost.fit(List.of(continuousProfile, staticProfile));
+      Map<String, Object> fit = new LinkedHashMap<>();
+      fit.put("fixed", Bench.round(cost.fixedMs()));
+      fit.put("per_row", Bench.round(cost.perRowMs()));
+      result.put("step_ms_fit", fit);
+      double staticMs = cost.ms(staticProfile.steps(), staticProfile.rowSteps());
+      result.put("cpu_ceiling", Bench.round(staticMs / cost.ms(continuousProfile.steps(), continuousProfile.rowSteps())));
+      long fullSteps = (continuousProfile.rowSteps() + batch - 1) / batch;
+      result.put("cpu_ceiling_full_steps", Bench.round(staticMs / cost.ms(fullSteps, continuousProfile.rowSteps())));
     }
     if (parts.contains("seq2seq")) {
       result.put("seq2seq_task", "summarization");
@@ -230,11 +247,48 @@ public final class GenerationBench {
     Map<String, Object> byRows = new LinkedHashMap<>();
     f.msPerStepByRows().forEach((rows, ms) -> byRows.put(String.valueOf(rows), Bench.round(ms)));
     out.put("ms_per_step_by_rows", byRows);
+    out.put("drain_steps", f.drainSteps());
+    out.put("drain_rows_per_step", Bench.round(f.drainRowsPerStep()));
     out.put("prefills", f.prefills());
     out.put("prefill_s", Bench.round(f.prefillSeconds()));
     out.put("copies", f.copies());
     out.put("copy_s", Bench.round(f.copySeconds()));
+    out.put("search_s", Bench.round(f.searchSeconds()));
     return out;
+  }
+
+  /**
+   * A decode step's time as a fixed part and a part per row, fitted (least squares over every step)
+   * to the profiles' mean times by rows: on a CPU a step reads every weight whatever its rows, and
+   * each row adds its arithmetic.
+   */
+  record StepCost(double fixedMs, double perRowMs) {
+    static StepCost fit(List<DecodingProfile.Figures> profiles) {
+      double n = 0;
+      double x = 0;
+      double y = 0;
+      double xx = 0;
+      double xy = 0;
+      for (DecodingProfile.Figures f : profiles) {
+        for (Map.Entry<Integer, Long> e : f.stepsByRows().entrySet()) {
+          double steps = e.getValue();
+          double rows = e.getKey();
+          double ms = f.msPerStepByRows().get(e.getKey());
+          n += steps;
+          x += steps * rows;
+          y += steps * ms;
+          xx += steps * rows * rows;
+          xy += steps * rows * ms;
+        }
+      }
+      double perRow = (n * xy - x * y) / (n * xx - x * x);
+      return new StepCost((y - perRow * x) / n, perRow);
+    }
+
+    /** Milliseconds of {@code steps} decode steps over {@code rowSteps} rows in all. */
+    double ms(long steps, long rowSteps) {
+      return steps * fixedMs + rowSteps * perRowMs;
+    }
   }
 
   private static long peakRssMb() throws IOException {

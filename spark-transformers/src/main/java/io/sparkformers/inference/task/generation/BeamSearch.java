@@ -54,6 +54,9 @@ final class BeamSearch {
   private record Candidate(int beam, int token, float score) {}
 
   /**
+   * Each step, every input picks its beams; inputs that end leave and waiting inputs take their
+   * places (their first step picks their beams), then the step runs over the beams picked.
+   *
    * @param sequences one per input; each decodes as num_beams rows
    * @param admission when waiting inputs join the rows decoding
    */
@@ -64,37 +67,43 @@ final class BeamSearch {
       inputs.add(new Input(i, s, numBeams, new BeamHypotheses(config, s.maxLength(), s.promptLength())));
     }
     List<Input> live = new ArrayList<>();
-    admit(decoding, admission, inputs, live);
-    while (!live.isEmpty()) {
+    while (true) {
       List<Input> going = new ArrayList<>();
       List<Integer> parents = new ArrayList<>();
-      for (int l = 0; l < live.size(); l++) {
-        Input in = live.get(l);
-        List<Candidate> chosen = step(in, decoding, l * numBeams);
-        if (in.done) continue;
-        going.add(in);
-        for (Candidate c : chosen) parents.add(l * numBeams + c.beam());
-      }
-      int[] rows = parents.stream().mapToInt(Integer::intValue).toArray();
-      long[] tokens = new long[rows.length];
+      // live's inputs before `stepped` have picked their beams
+      int stepped = 0;
+      do {
+        for (int l = stepped; l < live.size(); l++) {
+          Input in = live.get(l);
+          List<Candidate> chosen = step(in, decoding, l * numBeams);
+          if (in.done) continue;
+          going.add(in);
+          for (Candidate c : chosen) parents.add(l * numBeams + c.beam());
+        }
+        stepped = live.size();
+      } while (admit(decoding, admission, inputs, live, going));
+      decoding.keep(parents.stream().mapToInt(Integer::intValue).toArray());
+      if (going.isEmpty()) break;
+      long[] tokens = new long[parents.size()];
       int k = 0;
       for (Input in : going) for (TokenSequence beam : in.beams) tokens[k++] = beam.last();
-      decoding.keep(rows);
-      if (!going.isEmpty()) decoding.append(tokens);
+      decoding.append(tokens);
       live = going;
-      admit(decoding, admission, inputs, live);
     }
     List<Generated> out = new ArrayList<>();
     for (Input in : inputs) out.add(in.finished.best());
     return out;
   }
 
-  /** Starts the inputs the admission lets in, one row each copied to num_beams, after the live ones. */
-  private void admit(Decoding decoding, Admission admission, List<Input> inputs, List<Input> live) {
-    int[] started = admission.next(live.stream().map(in -> in.index).toList());
-    if (started.length == 0) return;
+  /**
+   * Starts the inputs the admission lets in beside those {@code going} on, one row each copied to
+   * num_beams after the rows of {@code live}; returns whether any started.
+   */
+  private boolean admit(Decoding decoding, Admission admission, List<Input> inputs, List<Input> live,
+      List<Input> going) {
+    int[] started = admission.admit(going.stream().map(in -> in.index).toList());
+    if (started.length == 0) return false;
     int liveRows = live.size() * numBeams;
-    decoding.join(started);
     int[] expand = new int[liveRows + started.length * numBeams];
     for (int r = 0; r < liveRows; r++) expand[r] = r;
     for (int j = 0; j < started.length; j++) {
@@ -102,6 +111,7 @@ final class BeamSearch {
       live.add(inputs.get(started[j]));
     }
     decoding.keep(expand);
+    return true;
   }
 
   /**

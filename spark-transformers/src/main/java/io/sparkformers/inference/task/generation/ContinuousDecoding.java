@@ -10,16 +10,12 @@ import java.util.function.Function;
  * (their prompts' first step) and taken into the last group when the model allows, else decode as
  * a group of their own, one run per group per step. Rows are numbered group after group.
  *
- * <p>When the last group takes joiners, an input that joins alone does not get a first step of its
- * own: the inputs after it are started with it, {@code startAhead} at a time, and wait, their first
- * step done, until they join in turn. Inputs join in order (as {@link Admission} starts them), so a
- * first step serves several joins; one run costs about the same for one row as for several, as a
- * decode step reads every weight either way.
+ * <p>When the last group takes joiners, the inputs due to join next ({@link Admission} names them)
+ * are started with those that join, and wait, their first step done, until they join in turn: a run
+ * reads every weight whatever its rows, so one first step serves several joins.
  */
 final class ContinuousDecoding implements Decoding {
   private final Function<int[], CachedDecoding> starter;
-  private final int inputs;
-  private final int startAhead;
   private final List<CachedDecoding> groups = new ArrayList<>();
   /** Inputs started ahead of their turn, waiting to join; null when none wait. */
   private CachedDecoding waiting;
@@ -28,15 +24,9 @@ final class ContinuousDecoding implements Decoding {
   /** The first waiting row not yet joined: the rows before it have joined. */
   private int nextWaiting;
 
-  /**
-   * @param starter starts the given inputs: their first step, as one group
-   * @param inputs how many inputs there are (indices 0 to inputs - 1)
-   * @param startAhead how many inputs one first step starts when a single one joins the rows decoding
-   */
-  ContinuousDecoding(Function<int[], CachedDecoding> starter, int inputs, int startAhead) {
+  /** @param starter starts the given inputs: their first step, as one group */
+  ContinuousDecoding(Function<int[], CachedDecoding> starter) {
     this.starter = starter;
-    this.inputs = inputs;
-    this.startAhead = startAhead;
   }
 
   @Override
@@ -92,16 +82,16 @@ final class ContinuousDecoding implements Decoding {
   }
 
   @Override
-  public void join(int[] started) {
+  public void join(int[] started, int[] ahead) {
     if (started.length == 0) return;
-    CachedDecoding last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+    CachedDecoding last = last();
     if (last == null || !last.absorbs()) {
       closeWaiting();
       groups.add(starter.apply(started));
       return;
     }
     for (int i = 0; i < started.length; ) {
-      if (waiting == null || waitingInputs[nextWaiting] != started[i]) start(started[i], started.length - i);
+      if (waiting == null || waitingInputs[nextWaiting] != started[i]) start(started, i, ahead);
       int from = nextWaiting;
       while (i < started.length && nextWaiting < waitingInputs.length && waitingInputs[nextWaiting] == started[i]) {
         nextWaiting++;
@@ -114,11 +104,22 @@ final class ContinuousDecoding implements Decoding {
     }
   }
 
-  /** Starts {@code input} and the inputs after it: at least {@code count}, at least startAhead, as many as there are. */
-  private void start(int input, int count) {
+  @Override
+  public boolean joinersShareCache() {
+    CachedDecoding last = last();
+    return last == null || last.absorbs();
+  }
+
+  private CachedDecoding last() {
+    return groups.isEmpty() ? null : groups.get(groups.size() - 1);
+  }
+
+  /** Starts {@code started} from {@code from} on, and the inputs {@code ahead} to wait. */
+  private void start(int[] started, int from, int[] ahead) {
     closeWaiting();
-    waitingInputs = new int[Math.min(Math.max(count, startAhead), inputs - input)];
-    for (int r = 0; r < waitingInputs.length; r++) waitingInputs[r] = input + r;
+    waitingInputs = new int[started.length - from + ahead.length];
+    System.arraycopy(started, from, waitingInputs, 0, started.length - from);
+    System.arraycopy(ahead, 0, waitingInputs, started.length - from, ahead.length);
     waiting = starter.apply(waitingInputs);
     nextWaiting = 0;
   }

@@ -19,8 +19,20 @@ interface Decoding extends AutoCloseable {
   /** Keeps the rows {@code rows}, in that order; an index may repeat (beams of one input). */
   void keep(int[] rows);
 
-  /** Starts the inputs {@code inputs} (indices into the inputs generation was given), one row each after the current rows. */
-  void join(int[] inputs);
+  /**
+   * Starts the inputs {@code inputs} (indices into the inputs generation was given), one row each
+   * after the current rows.
+   *
+   * @param ahead the inputs that join next: a first step that starts {@code inputs} may start them
+   *     too, so they join later without one of their own
+   */
+  void join(int[] inputs, int[] ahead);
+
+  /**
+   * Whether rows that join share the run of the rows decoding; if not, each join decodes as a group
+   * of its own, one more run per step.
+   */
+  boolean joinersShareCache();
 
   @Override
   void close();

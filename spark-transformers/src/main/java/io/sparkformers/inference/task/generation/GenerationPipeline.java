@@ -40,7 +40,10 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
       if (maxCacheTokens < 0) throw new IllegalArgumentException("maxCacheTokens must be >= 0");
     }
 
-    /** Inputs one first step starts when a single input joins the rows decoding: half those decoding at once. */
+    /**
+     * Half the inputs decoding at once: inputs one first step starts when fewer join a shared cache,
+     * and the fewest that join when each join decodes apart.
+     */
     int startAhead() {
       return Math.max(1, inputsAtOnce / 2);
     }
@@ -49,7 +52,6 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
   protected final TextTokenizer tokenizer;
   protected final GenerationConfig config;
   private final Generator generator;
-  private final Batching batching;
   private final int positionLimit;
   private final long maxInputChars;
 
@@ -66,7 +68,6 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
     this.config = config;
     this.positionLimit = positionLimit(model.bundle());
     this.generator = new Generator(config, positionLimit, batching);
-    this.batching = batching;
     this.maxInputChars = maxInputChars;
   }
 
@@ -132,7 +133,7 @@ public abstract class GenerationPipeline extends TaskPipeline<Prompt, SourceText
       rows.add(new Generator.Input(decoderPrompts.get(r), input,
           maxNewTokens[r] < 0 ? null : Math.toIntExact(maxNewTokens[r]), encoderDecoder ? input.length : 0));
     }
-    List<Generated> out = generator.generate(new ContinuousDecoding(decoding, rows.size(), batching.startAhead()), rows);
+    List<Generated> out = generator.generate(new ContinuousDecoding(decoding), rows);
     int width = 1;
     for (Generated g : out) width = Math.max(width, g.tokens().length);
     long[] ids = new long[out.size() * width];

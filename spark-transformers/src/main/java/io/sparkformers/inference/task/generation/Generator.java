@@ -6,10 +6,10 @@ import java.util.SplittableRandom;
 
 /**
  * transformers' generate over many inputs, continuously batched: greedy search, sampling or beam
- * search as the config says, at most a batch of inputs decoding at once, a waiting one starting as
- * soon as one ends. Each input is limited by its own length (max_new_tokens after its
- * own decoder prompt, or max_length) and by the positions the model has, so its tokens are those
- * it gets alone.
+ * search as the config says, at most a batch of inputs decoding at once, waiting ones starting as
+ * soon as others end (in the order {@link Admission} picks). Each input is limited by its own
+ * length (max_new_tokens after its own decoder prompt, or max_length) and by the positions the
+ * model has, so its tokens are those it gets alone.
  */
 final class Generator {
   private final GenerationConfig config;
@@ -38,6 +38,7 @@ final class Generator {
   List<Generated> generate(Decoding decoding, List<Input> inputs) {
     List<TokenSequence> sequences = new ArrayList<>();
     int[] cacheTokens = new int[inputs.size()];
+    int[] newTokens = new int[inputs.size()];
     for (Input input : inputs) {
       long[] prompt = input.decoderPrompt();
       int maxLength = config.maxLength(prompt.length, input.maxNewTokens());
@@ -45,9 +46,10 @@ final class Generator {
       // positions bound what can be fed, and the last token is never fed
       long stop = Math.min(Math.max(maxLength, prompt.length + 1), (long) positionLimit + 1);
       cacheTokens[sequences.size()] = (int) stop + input.encoderTokens();
+      newTokens[sequences.size()] = (int) stop - prompt.length;
       sequences.add(new TokenSequence(prompt, maxLength, (int) stop));
     }
-    Admission admission = new Admission(cacheTokens, batching, config.numBeams());
+    Admission admission = new Admission(cacheTokens, newTokens, batching, config.numBeams(), decoding);
     try (decoding) {
       if (config.numBeams() > 1) return new BeamSearch(config).run(decoding, sequences, admission);
       List<SplittableRandom> randoms = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.sparkformers.inference.task.generation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -21,51 +22,57 @@ final class GreedySearch {
   }
 
   /**
+   * Each step, every row picks its token; rows that end leave and waiting inputs take their places
+   * (picking their first token from their first step), then the step runs: a freed place is filled
+   * for the very next step.
+   *
    * @param sequences one per input, extended in place
    * @param randoms one per input; used only when sampling
    * @param admission when waiting inputs join the rows decoding
    */
   List<Generated> run(Decoding decoding, List<TokenSequence> sequences, List<SplittableRandom> randoms,
       Admission admission) {
-    int n = sequences.size();
-    double[] score = new double[n];
+    double[] score = new double[sequences.size()];
     List<Integer> live = new ArrayList<>();
-    admit(decoding, admission, live);
-    while (!live.isEmpty()) {
-      List<Integer> going = new ArrayList<>();
-      for (int r = 0; r < live.size(); r++) {
-        int i = live.get(r);
-        TokenSequence s = sequences.get(i);
-        float[] scores = decoding.logits(r);
-        for (LogitsProcessor p : processors) p.process(s, scores);
-        float logSum = Scores.logSumExp(scores);
-        int token = config.doSample() ? draw(s, scores.clone(), randoms.get(i)) : Scores.argmax(scores);
-        score[i] += scores[token] - logSum;
-        s.append(token);
-        if (!config.isEos(token) && !s.full()) going.add(r);
-      }
-      int[] rows = going.stream().mapToInt(Integer::intValue).toArray();
-      if (rows.length < live.size()) decoding.keep(rows);
-      List<Integer> next = new ArrayList<>(rows.length);
-      long[] tokens = new long[rows.length];
-      for (int k = 0; k < rows.length; k++) {
-        next.add(live.get(rows[k]));
-        tokens[k] = sequences.get(next.get(k)).last();
-      }
-      live = next;
-      if (!live.isEmpty()) decoding.append(tokens);
-      admit(decoding, admission, live);
+    while (true) {
+      // live's rows before `picked` have picked their tokens
+      int picked = 0;
+      do {
+        List<Integer> going = new ArrayList<>(live.subList(0, picked));
+        int[] rows = new int[live.size()];
+        for (int r = 0; r < picked; r++) rows[r] = r;
+        int kept = picked;
+        for (int r = picked; r < live.size(); r++) {
+          int i = live.get(r);
+          TokenSequence s = sequences.get(i);
+          score[i] += pick(s, decoding.logits(r), randoms.get(i));
+          if (!config.isEos(s.last()) && !s.full()) {
+            rows[kept++] = r;
+            going.add(i);
+          }
+        }
+        if (kept < live.size()) decoding.keep(Arrays.copyOf(rows, kept));
+        live = going;
+        picked = live.size();
+        for (int i : admission.admit(live)) live.add(i);
+      } while (picked < live.size());
+      if (live.isEmpty()) break;
+      long[] tokens = new long[live.size()];
+      for (int r = 0; r < tokens.length; r++) tokens[r] = sequences.get(live.get(r)).last();
+      decoding.append(tokens);
     }
-    List<Generated> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) out.add(new Generated(sequences.get(i).generated(), score[i]));
+    List<Generated> out = new ArrayList<>(sequences.size());
+    for (int i = 0; i < sequences.size(); i++) out.add(new Generated(sequences.get(i).generated(), score[i]));
     return out;
   }
 
-  /** Starts the inputs the admission lets in, as rows after the live ones. */
-  private static void admit(Decoding decoding, Admission admission, List<Integer> live) {
-    int[] started = admission.next(live);
-    decoding.join(started);
-    for (int i : started) live.add(i);
+  /** Appends the row's next token to {@code s}; returns its log-probability. */
+  private double pick(TokenSequence s, float[] scores, SplittableRandom random) {
+    for (LogitsProcessor p : processors) p.process(s, scores);
+    float logSum = Scores.logSumExp(scores);
+    int token = config.doSample() ? draw(s, scores.clone(), random) : Scores.argmax(scores);
+    s.append(token);
+    return scores[token] - logSum;
   }
 
   /** torch.multinomial over softmax of the warped scores, from the row's random stream. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkformers.inference.engine.ResidentRuns;
+import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.inference.runtime.ModelSpec;
 import io.sparkformers.testing.Fixtures;
 import java.util.ArrayList;
@@ -76,8 +77,11 @@ class ContinuousBatchingTest {
         {"translation-marian", "translation"}}) {
       ModelSpec.Model model = Fixtures.open(Fixtures.model(setup[0]));
       for (Map<String, Object> search : SEARCHES) {
-        assertSameAsAlone(text2text(model, setup[1], search, 1), text2text(model, setup[1], search, 2),
-            setup[0] + " " + search);
+        // 2 at once: one joins at a time; 4: joins wait for 2 places, and start as one group
+        for (int atOnce : new int[] {2, 4}) {
+          assertSameAsAlone(text2text(model, setup[1], search, 1), text2text(model, setup[1], search, atOnce),
+              setup[0] + " " + search + " " + atOnce + " at once");
+        }
       }
       assertEquals(0, residentRuns(model, "decoder_model_merged").open(), "cache tensors left open");
       assertEquals(0, residentRuns(model, "encoder_model").open(), "encoder outputs left open");
@@ -112,28 +116,86 @@ class ContinuousBatchingTest {
       prompts.add(ids);
       inputs.add(new Generator.Input(ids, ids, p.maxNewTokens(), 0));
     }
-    List<long[]> alone = new ArrayList<>();
+    int[] firstSteps = new int[1];
+    // four decode at once: a first step for one joiner starts the next one too, which waits its turn
+    List<Generated> together = new Generator(config, 128, new GenerationPipeline.Batching(4, 0, true))
+        .generate(new ContinuousDecoding(rows -> {
+          firstSteps[0]++;
+          return start(pipeline, graph, prompts, rows);
+        }), inputs);
     for (int i = 0; i < inputs.size(); i++) {
       long[] ids = prompts.get(i);
-      ContinuousDecoding one = new ContinuousDecoding(rows -> start(pipeline, graph, List.of(ids), rows), 1, 1);
-      alone.add(new Generator(config, 128, new GenerationPipeline.Batching(1, 0, true))
-          .generate(one, List.of(inputs.get(i))).get(0).tokens());
+      long[] alone = new Generator(config, 128, new GenerationPipeline.Batching(1, 0, true))
+          .generate(new ContinuousDecoding(rows -> start(pipeline, graph, List.of(ids), rows)), List.of(inputs.get(i)))
+          .get(0).tokens();
+      assertArrayEquals(alone, together.get(i).tokens(), PROMPTS.get(i));
     }
-    int[] firstSteps = new int[1];
-    // two decode at once, a first step starts three: the joiners after the first two wait their turn
-    ContinuousDecoding ahead = new ContinuousDecoding(rows -> {
-      firstSteps[0]++;
-      return start(pipeline, graph, prompts, rows);
-    }, inputs.size(), 3);
-    List<Generated> together = new Generator(config, 128, new GenerationPipeline.Batching(2, 0, true)).generate(ahead, inputs);
-    for (int i = 0; i < inputs.size(); i++) assertArrayEquals(alone.get(i), together.get(i).tokens(), PROMPTS.get(i));
-    assertTrue(firstSteps[0] < inputs.size() - 1, firstSteps[0] + " first steps for " + inputs.size() + " inputs");
+    assertTrue(firstSteps[0] < inputs.size() - 3, firstSteps[0] + " first steps for " + inputs.size() + " inputs");
     assertEquals(0, residentRuns(model, "decoder_model_merged").open(), "cache tensors left open");
   }
 
+  @Test
+  void encoderDecoderInputsJoinInGroupsAndGiveWhatTheyGiveAlone() {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model("summarization-bart"));
+    Map<String, Object> generation = Map.of("max_new_tokens", 4, "min_new_tokens", 12, "min_length", 0);
+    Text2TextGenerationPipeline pipeline = new Text2TextGenerationPipeline(model, new Text2TextGenerationPipeline.Settings(
+        "summarization", null, null, null, generation, true, 1_000_000, new GenerationPipeline.Batching(1, 0, true)));
+    GenerationConfig config = GenerationConfig.resolve(model.bundle(), "summarization", generation);
+    DecoderGraph graph = DecoderGraph.load(model, false);
+    long start = config.decoderStartTokenId();
+    List<long[]> sources = new ArrayList<>();
+    List<Generator.Input> inputs = new ArrayList<>();
+    for (Prompt p : prompts()) {
+      long[] ids = pipeline.preprocess(p).encoding().getIds();
+      sources.add(ids);
+      inputs.add(new Generator.Input(new long[] {start}, ids, p.maxNewTokens(), ids.length));
+    }
+    List<Integer> groups = new ArrayList<>();
+    List<Generated> together = new Generator(config, 1024, new GenerationPipeline.Batching(4, 0, true))
+        .generate(new ContinuousDecoding(rows -> {
+          groups.add(rows.length);
+          return seq2seq(model, pipeline, graph, sources, rows, start);
+        }), inputs);
+    for (int i = 0; i < inputs.size(); i++) {
+      long[] ids = sources.get(i);
+      long[] alone = new Generator(config, 1024, new GenerationPipeline.Batching(1, 0, true))
+          .generate(new ContinuousDecoding(rows -> seq2seq(model, pipeline, graph, List.of(ids), rows, start)),
+              List.of(inputs.get(i)))
+          .get(0).tokens();
+      assertArrayEquals(alone, together.get(i).tokens(), PROMPTS.get(i));
+      assertEquals(MAX_NEW_TOKENS.get(i), alone.length, "min_new_tokens keeps eos away: " + PROMPTS.get(i));
+    }
+    // longest first: 12, 9, 7, 5 new tokens start; when the 5 ends one place is free, so the last
+    // two (3 and 1) wait until the 7 ends and start as one group
+    assertEquals(List.of(4, 2), groups);
+    assertEquals(0, residentRuns(model, "decoder_model_merged").open(), "cache tensors left open");
+    assertEquals(0, residentRuns(model, "encoder_model").open(), "encoder outputs left open");
+  }
+
+  @Test
+  void aFreedPlaceIsTakenForTheNextStepLongestFirst() {
+    ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
+    DecodingProfile.Figures f = DecodingProfile.greedy(model, PROMPTS, MAX_NEW_TOKENS, 2, true);
+    // rows of 12, 9, 7, 5, 3 and 1 new tokens (each taking one step fewer: the first token comes
+    // from its first step), started longest first, two at once: 12 and 9; 7 takes 9's place after
+    // step 8, 5 takes 12's after step 11, 3 takes 7's after step 14, and 1 ends at its first token
+    // after step 15: 15 steps of two rows, then 3's last step alone
+    assertEquals(Map.of(2, 15L, 1, 1L), f.stepsByRows());
+    assertEquals(1, f.drainSteps());
+    // a freed place left empty for a step, or another order, takes more steps for the same 31 rows
+    assertEquals(31, f.rowSteps());
+  }
+
   private static CausalLmDecoding start(GenerationPipeline pipeline, DecoderGraph graph, List<long[]> prompts, int[] rows) {
-    Map<String, io.sparkformers.inference.engine.Tensor> batch = pipeline.padded(prompts, rows, true);
+    Map<String, Tensor> batch = pipeline.padded(prompts, rows, true);
     return new CausalLmDecoding(graph, batch.get("input_ids"), batch.get("attention_mask"));
+  }
+
+  private static Seq2SeqDecoding seq2seq(ModelSpec.Model model, GenerationPipeline pipeline, DecoderGraph graph,
+      List<long[]> sources, int[] rows, long start) {
+    Map<String, Tensor> batch = pipeline.padded(sources, rows, false);
+    return new Seq2SeqDecoding(model.session("encoder_model"), graph, batch.get("input_ids"),
+        batch.get("attention_mask"), start);
   }
 
   private static TextGenerationPipeline decoderOnly(ModelSpec.Model model, Map<String, Object> search,

@@ -12,29 +12,35 @@ import java.util.TreeMap;
  * Where greedy decoding of a partition's prompts spends its time, for the generation benchmark: the
  * text-generation pipeline's decoding of a decoder-only model, continuously or statically batched,
  * on the calling thread, with its steps (runs over the rows decoding), prefills (runs starting
- * rows) and cache copies (rows leaving or joining) counted and timed.
+ * rows) and cache copies (rows leaving or joining) counted and timed; the rest is the searches' own
+ * work over the logits.
  */
 public final class DecodingProfile {
   /**
    * @param seconds the whole decoding
-   * @param rowsPerStep mean rows a step runs over
+   * @param rowSteps the rows of all steps: what a step's cost per row is paid for
+   * @param stepsByRows steps by the rows they run over
    * @param msPerStepByRows mean time of a step by the rows it runs over
+   * @param drainSteps steps once every input has started: the end of the partition, no input waiting
+   * @param drainRowsPerStep mean rows of those steps
    * @param copies cache copies: rows leaving (keep) and joining (merge)
+   * @param searchSeconds the rest: the searches' work over each row's logits (processors, score, pick)
    */
-  public record Figures(double seconds, long steps, double rowsPerStep, double msPerStep,
-      Map<Integer, Double> msPerStepByRows, int prefills, double prefillSeconds, int copies, double copySeconds) {}
+  public record Figures(double seconds, long steps, long rowSteps, double msPerStep, Map<Integer, Long> stepsByRows,
+      Map<Integer, Double> msPerStepByRows, long drainSteps, double drainRowsPerStep, int prefills,
+      double prefillSeconds, int copies, double copySeconds, double searchSeconds) {
+    /** Mean rows a step runs over. */
+    public double rowsPerStep() {
+      return steps == 0 ? 0 : (double) rowSteps / steps;
+    }
+  }
 
   private DecodingProfile() {}
 
   /** Each prompt generates its own {@code maxNewTokens} (min_new_tokens keeps eos away), {@code batch} at once. */
   public static Figures greedy(ModelSpec.Model model, List<String> prompts, List<Integer> maxNewTokens, int batch,
       boolean continuous) {
-    return greedy(model, prompts, maxNewTokens, new GenerationPipeline.Batching(batch, 0, continuous), null);
-  }
-
-  /** @param startAhead inputs one first step starts when one joins; null for the pipeline's */
-  static Figures greedy(ModelSpec.Model model, List<String> prompts, List<Integer> maxNewTokens,
-      GenerationPipeline.Batching batching, Integer startAhead) {
+    GenerationPipeline.Batching batching = new GenerationPipeline.Batching(batch, 0, continuous);
     int longest = maxNewTokens.stream().mapToInt(Integer::intValue).max().orElse(1);
     Map<String, Object> generation = Map.of("max_new_tokens", longest, "min_new_tokens", longest);
     TextGenerationPipeline pipeline = new TextGenerationPipeline(model,
@@ -54,8 +60,8 @@ public final class DecodingProfile {
       inputs.add(new Generator.Input(ids.get(i), ids.get(i), maxNewTokens.get(i), 0));
     }
     Prefills prefills = new Prefills();
-    Timed timed = new Timed(new ContinuousDecoding(rows -> prefills.start(pipeline, graph, sorted, rows),
-        inputs.size(), startAhead == null ? batching.startAhead() : startAhead), prefills);
+    Timed timed = new Timed(new ContinuousDecoding(rows -> prefills.start(pipeline, graph, sorted, rows)), prefills,
+        inputs.size());
     long started = System.nanoTime();
     new Generator(config, GenerationPipeline.positionLimit(model.bundle()), batching).generate(timed, inputs);
     return timed.figures((System.nanoTime() - started) / 1e9);
@@ -80,17 +86,22 @@ public final class DecodingProfile {
   private static final class Timed implements Decoding {
     private final Decoding inner;
     private final Prefills prefills;
+    /** Inputs not started yet. */
+    private int waiting;
     private long steps;
     private long rowSteps;
     private long stepNanos;
+    private long drainSteps;
+    private long drainRowSteps;
     /** By rows: steps, nanoseconds. */
     private final Map<Integer, long[]> byRows = new TreeMap<>();
     private int copies;
     private long copyNanos;
 
-    Timed(Decoding inner, Prefills prefills) {
+    Timed(Decoding inner, Prefills prefills, int inputs) {
       this.inner = inner;
       this.prefills = prefills;
+      this.waiting = inputs;
     }
 
     @Override
@@ -114,6 +125,10 @@ public final class DecodingProfile {
       s[0]++;
       s[1] += took;
       rowSteps += tokens.length;
+      if (waiting == 0) {
+        drainSteps++;
+        drainRowSteps += tokens.length;
+      }
     }
 
     @Override
@@ -125,12 +140,13 @@ public final class DecodingProfile {
     }
 
     @Override
-    public void join(int[] inputs) {
+    public void join(int[] inputs, int[] ahead) {
       if (inputs.length == 0) return;
+      waiting -= inputs.length;
       boolean merges = inner.rows() > 0;
       long prefilled = prefills.nanos;
       long started = System.nanoTime();
-      inner.join(inputs);
+      inner.join(inputs, ahead);
       // the merge: what the join took besides the prefill
       if (merges) {
         copyNanos += System.nanoTime() - started - (prefills.nanos - prefilled);
@@ -139,15 +155,26 @@ public final class DecodingProfile {
     }
 
     @Override
+    public boolean joinersShareCache() {
+      return inner.joinersShareCache();
+    }
+
+    @Override
     public void close() {
       inner.close();
     }
 
     Figures figures(double seconds) {
+      Map<Integer, Long> stepsByRows = new TreeMap<>();
       Map<Integer, Double> msByRows = new TreeMap<>();
-      byRows.forEach((rows, s) -> msByRows.put(rows, s[1] / 1e6 / s[0]));
-      return new Figures(seconds, steps, steps == 0 ? 0 : (double) rowSteps / steps,
-          steps == 0 ? 0 : stepNanos / 1e6 / steps, msByRows, prefills.runs, prefills.nanos / 1e9, copies, copyNanos / 1e9);
+      byRows.forEach((rows, s) -> {
+        stepsByRows.put(rows, s[0]);
+        msByRows.put(rows, s[1] / 1e6 / s[0]);
+      });
+      double searchSeconds = seconds - (stepNanos + prefills.nanos + copyNanos) / 1e9;
+      return new Figures(seconds, steps, rowSteps, steps == 0 ? 0 : stepNanos / 1e6 / steps, stepsByRows, msByRows, drainSteps,
+          drainSteps == 0 ? 0 : (double) drainRowSteps / drainSteps, prefills.runs, prefills.nanos / 1e9, copies,
+          copyNanos / 1e9, searchSeconds);
     }
   }
 }

@@ -209,7 +209,7 @@ class SyntheticModelsTest {
     }
 
     @Override
-    public void join(int[] started) {
+    public void join(int[] started, int[] ahead) {
       for (int i : started) {
         long[] source = inputs.get(i).modelInput();
         sources.add(source);
@@ -217,6 +217,12 @@ class SyntheticModelsTest {
         decoded.add(new long[] {start});
         logits.add(step(decoded.size() - 1));
       }
+    }
+
+    /** Rows are decoded one by one: any row may join. */
+    @Override
+    public boolean joinersShareCache() {
+      return true;
     }
 
     private float[] step(int row) {

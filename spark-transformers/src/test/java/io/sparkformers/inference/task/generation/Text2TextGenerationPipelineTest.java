@@ -58,7 +58,7 @@ class Text2TextGenerationPipelineTest {
     long[] ids = pipeline.preprocess(Prompt.of(text)).encoding().getIds();
     long start = config.decoderStartTokenId();
     Decoding decoding = new ContinuousDecoding(rows -> new Seq2SeqDecoding(m.session("encoder_model"),
-        DecoderGraph.load(m, false), Tensor.longs(ids, 1, ids.length), Tensor.longs(ones(ids.length), 1, ids.length), start), 1, 1);
+        DecoderGraph.load(m, false), Tensor.longs(ids, 1, ids.length), Tensor.longs(ones(ids.length), 1, ids.length), start));
     long[] generated = new Generator(config, GenerationPipeline.positionLimit(m.bundle()), BATCHING)
         .generate(decoding, List.of(new Generator.Input(new long[] {start}, ids, null, ids.length))).get(0).tokens();
     long[] all = new long[generated.length + 1];
