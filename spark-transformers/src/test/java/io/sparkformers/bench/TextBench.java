@@ -51,7 +51,8 @@ import org.apache.spark.sql.SparkSession;
  * <p>Job scaling: bench.sh compiles the jobs module and passes its class path (bench.job.classpath);
  * the job then embeds bench.jobRows rows of one JSON-lines file (one partition as Spark reads it) in
  * fresh JVMs with --master local[1] and local[2], taking turns for bench.jobRounds rounds (3);
- * job_scaling_2_cores is the median of the rounds' ratios of their rows/s.
+ * job_scaling_2_cores is the median of the rounds' ratios of their rows/s. bench.jobJvm adds JVM
+ * options to the job JVMs only (space-separated, e.g. -XX:TieredStopAtLevel=1).
  * Its ceiling on the machine, raw_scaling_2_threads, is the raw loop's rows/s on two threads over
  * one, on the first bench.scalingRows rows (4000; 0 skips it): what two cores give ONNX Runtime alone.
  *
@@ -327,13 +328,15 @@ public final class TextBench {
       }
     }
     String classPath = jobClassPath + File.pathSeparator + System.getProperty("java.class.path");
+    List<String> jobJvmOptions = List.of(System.getProperty("bench.jobJvm", "").split(" +")).stream()
+        .filter(o -> !o.isEmpty()).toList();
     List<Double> one = new ArrayList<>();
     List<Double> two = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
     Map<Integer, Integer> partitions = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
       for (int cores : new int[] {1, 2}) {
-        String line = ChildJvm.run(classPath, "io.sparkformers.jobs.BatchInferenceJob", "--task", "feature-extraction",
+        String line = ChildJvm.run(jobJvmOptions, classPath, "io.sparkformers.jobs.BatchInferenceJob", "--task", "feature-extraction",
             "--model", Fixtures.miniLm().toString(), "--input", input.toString(), "--input-format", "jsonl",
             "--output", dir.resolve("out").toString(), "--overwrite", "--master", "local[" + cores + "]",
             "--option", "pooling=mean", "--option", "normalize=true");
@@ -348,6 +351,7 @@ public final class TextBench {
     }
     result.put("job_rows", rows);
     result.put("job_rounds", rounds);
+    if (!jobJvmOptions.isEmpty()) result.put("job_jvm_options", String.join(" ", jobJvmOptions));
     result.put("job_partitions_local_1", partitions.get(1));
     result.put("job_partitions_local_2", partitions.get(2));
     result.put("job_rows_per_s_local_1", one);
