@@ -92,6 +92,7 @@ public final class GenerationBench {
     double uncached = 0;
     double continuous = 0;
     double staticBatches = 0;
+    List<Double> variedRatios = new ArrayList<>();
     double seq2seqStage = 0;
     double seq2seqRaw = 0;
     try (RawGreedyLoop loop = new RawGreedyLoop(model, PAD)) {
@@ -112,8 +113,11 @@ public final class GenerationBench {
           uncached += loop.seconds(THREADS, ids.subList(0, uncachedRows), batch, UNCACHED_NEW_TOKENS, false);
         }
         if (parts.contains("varied")) {
-          continuous += stageSeconds(spark, gpt2(model), prompts.subList(0, variedRows), lengths, LONGEST, batch, true);
-          staticBatches += stageSeconds(spark, gpt2(model), prompts.subList(0, variedRows), lengths, LONGEST, batch, false);
+          double c = stageSeconds(spark, gpt2(model), prompts.subList(0, variedRows), lengths, LONGEST, batch, true);
+          double s = stageSeconds(spark, gpt2(model), prompts.subList(0, variedRows), lengths, LONGEST, batch, false);
+          continuous += c;
+          staticBatches += s;
+          variedRatios.add(Bench.round(s / c));
         }
       }
     }
@@ -157,6 +161,7 @@ public final class GenerationBench {
       result.put("varied_rows", variedRows);
       result.put("varied_new_tokens", SHORTEST + "-" + LONGEST);
       result.put("continuous_vs_static", Bench.round(staticBatches / continuous));
+      result.put("continuous_vs_static_by_round", variedRatios);
       result.put("continuous_tokens_per_s", Bench.round(lengths(variedRows) * (double) rounds / continuous));
       // one partition's share once more each way, on this thread, to show where the time goes
       ModelSpec.Model opened = Fixtures.open(model);
