@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,8 +114,14 @@ public final class GenerationBench {
           uncached += loop.seconds(THREADS, ids.subList(0, uncachedRows), batch, UNCACHED_NEW_TOKENS, false);
         }
         if (parts.contains("varied")) {
-          double c = stageSeconds(spark, gpt2(model), prompts.subList(0, variedRows), lengths, LONGEST, batch, true);
-          double s = stageSeconds(spark, gpt2(model), prompts.subList(0, variedRows), lengths, LONGEST, batch, false);
+          // each goes first in every other round, so neither always meets a fresher machine
+          boolean continuousFirst = r % 2 == 0;
+          double first = stageSeconds(spark, gpt2(model), prompts.subList(0, variedRows), lengths, LONGEST, batch,
+              continuousFirst);
+          double second = stageSeconds(spark, gpt2(model), prompts.subList(0, variedRows), lengths, LONGEST, batch,
+              !continuousFirst);
+          double c = continuousFirst ? first : second;
+          double s = continuousFirst ? second : first;
           continuous += c;
           staticBatches += s;
           variedRatios.add(Bench.round(s / c));
@@ -167,6 +174,8 @@ public final class GenerationBench {
       ModelSpec.Model opened = Fixtures.open(model);
       List<Integer> firstHalf = variedLengths(variedRows).subList(0, variedRows / THREADS);
       List<String> firstPrompts = prompts.subList(0, firstHalf.size());
+      // the profile's session is its own: its first runs, outside the figures
+      DecodingProfile.greedy(opened, firstPrompts.subList(0, batch), Collections.nCopies(batch, SHORTEST), batch, true);
       DecodingProfile.Figures continuousProfile = DecodingProfile.greedy(opened, firstPrompts, firstHalf, batch, true);
       DecodingProfile.Figures staticProfile = DecodingProfile.greedy(opened, firstPrompts, firstHalf, batch, false);
       result.put("continuous_profile", profile(continuousProfile));
