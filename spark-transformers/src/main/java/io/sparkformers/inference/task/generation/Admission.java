@@ -73,8 +73,8 @@ final class Admission {
     int[] started = Arrays.copyOfRange(order, next, end);
     next = end;
     if (started.length == 0) return started;
-    // a first step costs about the same for one row as for several: when few join a shared cache,
-    // the next inputs start with them and wait to join in turn
+    // a run reads every weight whatever its rows: when few join a shared cache, the next inputs
+    // start with them, in one first step, and wait to join in turn
     int ahead = apart || decoding.isEmpty() ? 0 : Math.max(0, startAhead - started.length);
     this.decoding.join(started, Arrays.copyOfRange(order, next, Math.min(order.length, next + ahead)));
     return started;
