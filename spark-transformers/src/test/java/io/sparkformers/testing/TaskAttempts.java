@@ -17,16 +17,7 @@ import org.apache.spark.sql.SparkSession;
 public final class TaskAttempts extends SparkListener {
   /** One task attempt: where it ran, how it ended, and the named accumulators it updated. */
   public record Attempt(int stage, int partition, int attempt, boolean speculative, String host, boolean succeeded,
-      boolean killed, Set<String> accumulators) {
-    /** The attempt a task-end event reports. */
-    public static Attempt of(SparkListenerTaskEnd end) {
-      TaskInfo info = end.taskInfo();
-      Set<String> accumulators = ScalaCollections.javaList(info.accumulables()).stream()
-          .filter(a -> a.name().isDefined()).map(a -> a.name().get()).collect(Collectors.toSet());
-      return new Attempt(end.stageId(), info.index(), info.attemptNumber(), info.speculative(), info.host(),
-          end.reason() instanceof Success$, end.reason() instanceof TaskKilled, accumulators);
-    }
-  }
+      boolean killed, Set<String> accumulators) {}
 
   private final SparkSession spark;
   private final ConcurrentLinkedQueue<Attempt> ended = new ConcurrentLinkedQueue<>();
@@ -44,7 +35,11 @@ public final class TaskAttempts extends SparkListener {
 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
-    ended.add(Attempt.of(end));
+    TaskInfo info = end.taskInfo();
+    Set<String> accumulators = ScalaCollections.javaList(info.accumulables()).stream()
+        .filter(a -> a.name().isDefined()).map(a -> a.name().get()).collect(Collectors.toSet());
+    ended.add(new Attempt(end.stageId(), info.index(), info.attemptNumber(), info.speculative(), info.host(),
+        end.reason() instanceof Success$, end.reason() instanceof TaskKilled, accumulators));
   }
 
   /** Once the listener bus has delivered every event posted so far. */
