@@ -161,7 +161,10 @@ public final class BatchInferenceJob {
       SparkSession spark = session.spark();
       if (!exists(spark, input)) throw JobArgumentException.rejected("input " + input + " does not exist");
       long started = System.nanoTime();
-      RowCounts rows = resume ? writeInChunks(spark, stage, given) : write(spark, stage);
+      RowCounts rows;
+      try (FileSplits splits = FileSplits.atLeast(spark, inputFormat.splitsFiles() ? partitionsWanted(spark) : 1)) {
+        rows = resume ? writeInChunks(spark, stage, given) : write(spark, stage);
+      }
       return JobSummary.of(task, rows, partitionsUsed, System.nanoTime() - started);
     }
   }
@@ -214,10 +217,15 @@ public final class BatchInferenceJob {
     return options;
   }
 
+  /** --partitions, else the session's task slots: each partition is one task. */
+  private int partitionsWanted(SparkSession spark) {
+    return partitions != null ? partitions : Parallelism.taskSlots(spark);
+  }
+
   private Dataset<Row> predict(InferenceStage<?, ?, ?> stage, Dataset<Row> read) {
     int readPartitions = read.rdd().getNumPartitions();
-    partitionsUsed = partitions != null ? partitions
-        : Math.max(readPartitions, Parallelism.taskSlots(read.sparkSession()));
+    int wanted = partitionsWanted(read.sparkSession());
+    partitionsUsed = partitions != null ? wanted : Math.max(readPartitions, wanted);
     Dataset<Row> rows = spread(read, readPartitions, partitionsUsed);
     // the stage's default column (text, image, audio) unless the input has none by that name
     if (!stage.isSet(stage.inputCol())
@@ -228,10 +236,9 @@ public final class BatchInferenceJob {
   }
 
   /**
-   * The input over {@code wanted} partitions: --partitions, else at least as many as the session runs
-   * tasks, since each partition is one task and Spark reads a file under 128 MB as one partition.
-   * Round-robin, so each partition gets rows of every length and the stage's length-sorted windows
-   * still fill.
+   * The input over {@code wanted} partitions when the read has another number: files Spark cannot
+   * split (images, audio) or --partitions below the read's. Round-robin, so each partition gets rows
+   * of every length and the stage's length-sorted windows still fill.
    */
   private static Dataset<Row> spread(Dataset<Row> rows, int read, int wanted) {
     if (wanted == read) return rows;

@@ -65,6 +65,11 @@ enum InputFormat {
     return read(inferred ? spark.read().schema(schema) : spark.read(), files);
   }
 
+  /** Whether Spark reads a file of it in parts (byte ranges of lines, Parquet row groups); a binary file is one row. */
+  boolean splitsFiles() {
+    return this != IMAGES && this != AUDIO;
+  }
+
   /** The input column when neither --input-col nor the stage names one. */
   String defaultInputCol() {
     return this == IMAGES || this == AUDIO ? "content" : "text";

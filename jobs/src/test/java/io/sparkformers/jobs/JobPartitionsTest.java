@@ -1,6 +1,7 @@
 package io.sparkformers.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Inference parallelism is the number of partitions: a small file is one partition, so the job
- * spreads it over the session's task slots (local[2]: 2), or over --partitions.
+ * spreads it over the session's task slots (local[2]: 2), or over --partitions: in byte ranges of
+ * the file where its format can be split, so each output file holds consecutive input lines.
  */
 class JobPartitionsTest {
   private static final int ROWS = 40;
@@ -45,6 +47,43 @@ class JobPartitionsTest {
   }
 
   @Test
+  void aSplittableFileIsReadInRangesOfLinesWithoutAShuffle() throws IOException {
+    JobRun run = classify("--partitions", "3");
+    assertEquals(0, run.exitCode(), run.err());
+    List<List<Long>> perFile = idsPerPartFile();
+    assertEquals(3, perFile.size());
+    // a repartition deals rows round-robin; a split of the file keeps its lines together and in order
+    List<Long> concatenated = new ArrayList<>();
+    for (List<Long> ids : perFile) {
+      assertEquals(LongStream.range(ids.get(0), ids.get(0) + ids.size()).boxed().toList(), ids, "one file's ids: " + ids);
+      concatenated.addAll(ids);
+    }
+    assertEquals(LongStream.range(0, ROWS).boxed().toList(), concatenated);
+  }
+
+  @Test
+  void theSessionsFileSettingsAreRestoredAfterTheJob() {
+    assertEquals(0, classify().exitCode());
+    assertFalse(JobRun.spark().conf().contains(FileSplits.MIN_PARTITIONS));
+    assertFalse(JobRun.spark().conf().contains(FileSplits.OPEN_COST));
+  }
+
+  @Test
+  void aSessionThatSetsTheFileSettingsKeepsThemAndTheJobRepartitions() throws IOException {
+    JobRun.spark().conf().set(FileSplits.OPEN_COST, Long.toString(4L << 20));
+    try {
+      JobRun run = classify("--partitions", "3");
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals("3", run.summary().get("partitions"));
+      assertEquals(3, partFiles());
+      assertEveryRowOnce();
+      assertEquals(Long.toString(4L << 20), JobRun.spark().conf().get(FileSplits.OPEN_COST));
+    } finally {
+      JobRun.spark().conf().unset(FileSplits.OPEN_COST);
+    }
+  }
+
+  @Test
   void partitionsBelowOneIsABadArgument() {
     JobRun run = classify("--partitions", "0");
     assertEquals(BatchInferenceJob.BAD_ARGUMENTS, run.exitCode());
@@ -66,6 +105,15 @@ class JobPartitionsTest {
   private long partFiles() throws IOException {
     try (Stream<Path> files = Files.list(dir.resolve("out"))) {
       return files.filter(f -> f.getFileName().toString().startsWith("part-")).count();
+    }
+  }
+
+  /** The ids of each output file, in file order, files by name (part-00000 first). */
+  private List<List<Long>> idsPerPartFile() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("out"))) {
+      return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted()
+          .map(f -> JobRun.spark().read().parquet(f.toString()).select("id").collectAsList().stream()
+              .map((Row r) -> r.getLong(0)).toList()).toList();
     }
   }
 

@@ -20,9 +20,9 @@ final class ChildJvm {
     return run(env, jvmOptions, System.getProperty("java.class.path"), main.getName(), args);
   }
 
-  /** As {@link #run(Class, String...)}, on another class path. */
-  static String run(String classPath, String main, String... args) throws Exception {
-    return run(Map.of(), List.of(), classPath, main, args);
+  /** As {@link #run(Class, String...)}, on another class path, with more JVM options (after this JVM's). */
+  static String run(List<String> jvmOptions, String classPath, String main, String... args) throws Exception {
+    return run(Map.of(), jvmOptions, classPath, main, args);
   }
 
   private static String run(Map<String, String> env, List<String> jvmOptions, String classPath, String main,

@@ -50,13 +50,15 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Job scaling: bench.sh compiles the jobs module and passes its class path (bench.job.classpath);
  * the job then embeds bench.jobRows rows of one JSON-lines file (one partition as Spark reads it) in
- * a fresh JVM with --master local[1], then local[2]; job_scaling_2_cores is the ratio of their rows/s.
+ * fresh JVMs with --master local[1] and local[2], taking turns for bench.jobRounds rounds (3);
+ * job_scaling_2_cores is the median of the rounds' ratios of their rows/s. bench.jobJvm adds JVM
+ * options to the job JVMs only (space-separated, e.g. -XX:TieredStopAtLevel=1).
  * Its ceiling on the machine, raw_scaling_2_threads, is the raw loop's rows/s on two threads over
  * one, on the first bench.scalingRows rows (4000; 0 skips it): what two cores give ONNX Runtime alone.
  *
  * <p>System properties: bench.rows (20000), bench.chunks (4), bench.arrivalRows (2000),
  * bench.heapRows (2000: the 1x of heap_ratio_10x; 1x and 10x each run in a fresh JVM), bench.djl
- * (true), bench.djlRows (4000), bench.q8 (true), bench.jobRows (10000), bench.scalingRows (4000), bench.soak (0),
+ * (true), bench.djlRows (4000), bench.q8 (true), bench.jobRows (10000), bench.jobRounds (3), bench.scalingRows (4000), bench.soak (0),
  * bench.soakEvery (1000). 0 skips the arrival-order, heap or job measurement, bench.djl=false the
  * peer, bench.q8=false the int8 turns (the ONNX Runtime version sweep needs none of them).
  */
@@ -86,6 +88,7 @@ public final class TextBench {
     long djlRows = Long.getLong("bench.djlRows", 4_000);
     boolean q8 = Boolean.parseBoolean(System.getProperty("bench.q8", "true"));
     long jobRows = Long.getLong("bench.jobRows", 10_000);
+    int jobRounds = Integer.getInteger("bench.jobRounds", 3);
     long scalingRows = Long.getLong("bench.scalingRows", 4_000);
     long soakBatches = Long.getLong("bench.soak", 0);
     long soakEvery = Long.getLong("bench.soakEvery", 1_000);
@@ -118,7 +121,7 @@ public final class TextBench {
       result.put("rss_mb_10x", Bench.round(rss10x / 1e6));
       result.put("rss_ratio_10x", Bench.round(rss10x / rss1x));
     }
-    if (jobRows > 0) jobScaling(jobRows, result);
+    if (jobRows > 0) jobScaling(jobRows, jobRounds, result);
 
     Path model = Fixtures.miniLm();
     SparkSession spark = localSpark();
@@ -303,10 +306,12 @@ public final class TextBench {
   }
 
   /**
-   * The job on one JSON-lines file of {@code rows} sentences, in a fresh JVM with local[1], then
-   * local[2]: Spark reads the file as one partition, the job spreads it over the task slots.
+   * The job on one JSON-lines file of {@code rows} sentences, in fresh JVMs with local[1] and
+   * local[2] taking turns for {@code rounds} rounds: Spark reads the file as one partition, the job
+   * spreads it over the task slots. The figure is the median of the rounds' ratios, since a slow
+   * spell of this shared VM moves one run by more than the effect measured.
    */
-  private static void jobScaling(long rows, Map<String, Object> result) throws Exception {
+  private static void jobScaling(long rows, int rounds, Map<String, Object> result) throws Exception {
     String jobClassPath = System.getProperty("bench.job.classpath");
     if (jobClassPath == null) {
       result.put("job", "not available: run through bench.sh, which compiles the jobs module");
@@ -323,25 +328,41 @@ public final class TextBench {
       }
     }
     String classPath = jobClassPath + File.pathSeparator + System.getProperty("java.class.path");
-    Map<Integer, Map<String, String>> runs = new LinkedHashMap<>();
-    for (int cores : new int[] {1, 2}) {
-      String line = ChildJvm.run(classPath, "io.sparkformers.jobs.BatchInferenceJob", "--task", "feature-extraction",
-          "--model", Fixtures.miniLm().toString(), "--input", input.toString(), "--input-format", "jsonl",
-          "--output", dir.resolve("out").toString(), "--overwrite", "--master", "local[" + cores + "]",
-          "--option", "pooling=mean", "--option", "normalize=true");
-      Map<String, String> summary = new LinkedHashMap<>();
-      for (String pair : line.substring(line.indexOf(':') + 2).split(" ")) {
-        summary.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+    List<String> jobJvmOptions = List.of(System.getProperty("bench.jobJvm", "").split(" +")).stream()
+        .filter(o -> !o.isEmpty()).toList();
+    List<Double> one = new ArrayList<>();
+    List<Double> two = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
+    Map<Integer, Integer> partitions = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (int cores : new int[] {1, 2}) {
+        String line = ChildJvm.run(jobJvmOptions, classPath, "io.sparkformers.jobs.BatchInferenceJob", "--task", "feature-extraction",
+            "--model", Fixtures.miniLm().toString(), "--input", input.toString(), "--input-format", "jsonl",
+            "--output", dir.resolve("out").toString(), "--overwrite", "--master", "local[" + cores + "]",
+            "--option", "pooling=mean", "--option", "normalize=true");
+        Map<String, String> summary = new LinkedHashMap<>();
+        for (String pair : line.substring(line.indexOf(':') + 2).split(" ")) {
+          summary.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        partitions.put(cores, Integer.parseInt(summary.get("partitions")));
+        (cores == 1 ? one : two).add(Double.parseDouble(summary.get("rows_per_s")));
       }
-      runs.put(cores, summary);
+      ratios.add(Bench.round(two.get(round) / one.get(round)));
     }
-    double one = Double.parseDouble(runs.get(1).get("rows_per_s"));
-    double two = Double.parseDouble(runs.get(2).get("rows_per_s"));
     result.put("job_rows", rows);
-    result.put("job_partitions_local_1", Integer.parseInt(runs.get(1).get("partitions")));
-    result.put("job_partitions_local_2", Integer.parseInt(runs.get(2).get("partitions")));
+    result.put("job_rounds", rounds);
+    if (!jobJvmOptions.isEmpty()) result.put("job_jvm_options", String.join(" ", jobJvmOptions));
+    result.put("job_partitions_local_1", partitions.get(1));
+    result.put("job_partitions_local_2", partitions.get(2));
     result.put("job_rows_per_s_local_1", one);
     result.put("job_rows_per_s_local_2", two);
-    result.put("job_scaling_2_cores", Bench.round(two / one));
+    result.put("job_scaling_by_round", ratios);
+    result.put("job_scaling_2_cores", Bench.round(median(ratios)));
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }
