@@ -76,17 +76,9 @@ class SpeculationJobTest {
     JobRun run;
     List<Attempt> ended;
     try (MultiHostCluster cluster = MultiHostCluster.start(2)) {
-      SparkSession spark = cluster.session(SparkSession.builder().appName("SpeculationJobTest")
+      SparkSession spark = cluster.session(MultiHostCluster.speculating(SparkSession.builder().appName("SpeculationJobTest"))
           .config("spark.sql.parquet.output.committer.class", FirstCommitStalls.class.getName())
-          .config("spark.hadoop." + STALL_MARKER, marker.toString())
-          // speculate a task once one of the stage's tasks is done and it ran longer than that one, or 500 ms
-          .config("spark.speculation", "true")
-          .config("spark.speculation.interval", "100ms")
-          .config("spark.speculation.quantile", "0.5")
-          .config("spark.speculation.multiplier", "1")
-          .config("spark.speculation.minTaskRuntime", "500ms")
-          // Spark 3.4+ would otherwise also weigh how fast the stalled task read its input
-          .config("spark.speculation.efficiency.enabled", "false"));
+          .config("spark.hadoop." + STALL_MARKER, marker.toString()));
       try {
         TaskAttempts attempts = TaskAttempts.listen(spark);
         run = JobRun.inActiveSession(command(input, dir.resolve("out")));
