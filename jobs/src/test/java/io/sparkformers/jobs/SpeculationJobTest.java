@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The job on a standalone cluster of two hosts ({@link MultiHostCluster}) with speculation on: the
  * first task attempt to finish writing its rows, so after the stage counted every one of them,
- * stalls before it commits; a copy of it runs on the other host and commits, and the stalled
- * attempt is killed. The job's output and its summary counts are an undisturbed run's. Own JVM (tag
+ * stalls before it commits; a copy of it runs on the other host and commits, and Spark kills the
+ * stalled attempt. The job's output and its summary counts are an undisturbed run's. Own JVM (tag
  * own-jvm): the job runs in this JVM on a session of the cluster, as it runs in a session
  * spark-submit started, and the surefire execution gives the cluster's Workers a SPARK_HOME to
  * launch executors from.
@@ -74,6 +74,7 @@ class SpeculationJobTest {
     }
     Path marker = dir.resolve("stalled");
     JobRun run;
+    Stalled stalled;
     List<Attempt> ended;
     try (MultiHostCluster cluster = MultiHostCluster.start(2)) {
       SparkSession spark = cluster.session(MultiHostCluster.speculating(SparkSession.builder().appName("SpeculationJobTest"))
@@ -82,32 +83,57 @@ class SpeculationJobTest {
       try {
         TaskAttempts attempts = TaskAttempts.listen(spark);
         run = JobRun.inActiveSession(command(input, dir.resolve("out")));
-        ended = attempts.ended();
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Files.exists(marker), "no attempt stalled before its commit; task ends: " + attempts.ended());
+        stalled = Stalled.read(marker);
+        ended = endedWith(attempts, stalled);
       } finally {
         spark.stop();
       }
     }
+    assertTrue(List.of(MultiHostCluster.host(0), MultiHostCluster.host(1)).contains(stalled.host()), stalled.host());
+    Attempt first = ended.stream().filter(stalled::is).findFirst().orElseThrow();
+    assertTrue(first.killed(), "the stalled attempt was killed: " + first);
+    List<Attempt> succeeded = ended.stream().filter(a -> stalled.ofSameTask(a) && a.succeeded()).toList();
+    assertEquals(1, succeeded.size(), "one attempt of the stalled task succeeded; task ends: " + ended);
+    Attempt copy = succeeded.get(0);
+    assertTrue(copy.speculative(), "the attempt that succeeded is a speculative copy: " + copy);
+    assertNotEquals(stalled.host(), copy.host(), "the copy ran beside the stalled attempt");
+
     JobRun undisturbed = JobRun.of(command(input, dir.resolve("reference")));
     assertEquals(0, undisturbed.exitCode(), undisturbed.err());
     assertEquals(FILES * LINES_PER_FILE, undisturbed.count("rows_in"));
-    assertEquals(0, run.exitCode(), run.err());
-
-    assertTrue(Files.exists(marker), "no attempt stalled before its commit; task ends: " + ended);
-    String[] stalled = Files.readString(marker).split(" ");
-    int stage = Integer.parseInt(stalled[0]);
-    int partition = Integer.parseInt(stalled[1]);
-    int attempt = Integer.parseInt(stalled[2]);
-    String stalledHost = stalled[3];
-    assertTrue(List.of(MultiHostCluster.host(0), MultiHostCluster.host(1)).contains(stalledHost), stalledHost);
-    List<Attempt> succeeded = ended.stream()
-        .filter(a -> a.stage() == stage && a.partition() == partition && a.succeeded()).toList();
-    assertEquals(1, succeeded.size(), "one attempt of the stalled task succeeded; task ends: " + ended);
-    Attempt copy = succeeded.get(0);
-    assertTrue(copy.speculative() && copy.attempt() != attempt, "the attempt that succeeded is the copy: " + copy);
-    assertNotEquals(stalledHost, copy.host(), "the copy ran beside the stalled attempt");
-
     assertEquals(counts(undisturbed), counts(run));
     assertEquals(rows(dir.resolve("reference")), rows(dir.resolve("out")));
+  }
+
+  /**
+   * The task ends once the stalled attempt's is among them: Spark kills it when its copy succeeds,
+   * so it may end after the job did.
+   */
+  private static List<Attempt> endedWith(TaskAttempts attempts, Stalled stalled) throws Exception {
+    List<Attempt> ended = attempts.ended();
+    while (ended.stream().noneMatch(stalled::is)) {
+      Thread.sleep(100);
+      ended = attempts.ended();
+    }
+    return ended;
+  }
+
+  /** The attempt that stalled, as its marker file names it. */
+  private record Stalled(int stage, int partition, int attempt, String host) {
+    static Stalled read(Path marker) throws IOException {
+      String[] fields = Files.readString(marker).split(" ");
+      return new Stalled(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Integer.parseInt(fields[2]), fields[3]);
+    }
+
+    boolean ofSameTask(Attempt a) {
+      return a.stage() == stage && a.partition() == partition;
+    }
+
+    boolean is(Attempt a) {
+      return ofSameTask(a) && a.attempt() == attempt;
+    }
   }
 
   /**
