@@ -44,6 +44,11 @@ record JobRun(int exitCode, String out, String err) {
 
   static JobRun of(String... args) {
     spark();
+    return inActiveSession(args);
+  }
+
+  /** One run in the session already active in this JVM, as the job uses a running session. */
+  static JobRun inActiveSession(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = BatchInferenceJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),

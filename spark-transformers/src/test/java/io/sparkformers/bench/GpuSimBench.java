@@ -118,11 +118,12 @@ public final class GpuSimBench {
       embed(spark, model, 0, rows);
       long wall = System.nanoTime() - started;
       SimulatedGpu.Usage after = gpu.usage();
-      List<Integer> passes = new ArrayList<>(after.rowsPerForward().subList(before.rowsPerForward().size(),
-          after.rowsPerForward().size()));
+      List<SimulatedGpu.Pass> run = after.passes().subList(before.passes().size(), after.passes().size());
+      List<Integer> passes = new ArrayList<>(run.stream().map(SimulatedGpu.Pass::rows).toList());
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("rows_per_s", Bench.round(rows / (wall / 1e9)));
       out.put("device_busy_fraction", Bench.round((double) (after.busyNanos() - before.busyNanos()) / wall));
+      out.put("device_idle", idle(run, started, started + wall));
       out.put("forward_passes", passes.size());
       passes.sort(null);
       out.put("rows_per_forward", Map.of("p10", percentile(passes, 0.1), "p50", percentile(passes, 0.5),
@@ -134,6 +135,25 @@ public final class GpuSimBench {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * Where the device waited, in seconds: before the first pass (the job's start and each task's
+   * first window), between passes (their sum; and the median and 90th percentile gap in
+   * microseconds), after the last (the job's end).
+   */
+  private static Map<String, Object> idle(List<SimulatedGpu.Pass> passes, long started, long ended) {
+    Map<String, Object> idle = new LinkedHashMap<>();
+    if (passes.isEmpty()) return idle;
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < passes.size(); i++) gaps.add(passes.get(i).startNanos() - passes.get(i - 1).endNanos());
+    gaps.sort(null);
+    idle.put("before_first_pass_s", Bench.round((passes.get(0).startNanos() - started) / 1e9));
+    idle.put("between_passes_s", Bench.round(gaps.stream().mapToLong(Long::longValue).sum() / 1e9));
+    idle.put("gap_p50_micros", gaps.isEmpty() ? 0 : gaps.get(gaps.size() / 2) / 1_000);
+    idle.put("gap_p90_micros", gaps.isEmpty() ? 0 : gaps.get((int) Math.floor(0.9 * gaps.size())) / 1_000);
+    idle.put("after_last_pass_s", Bench.round((ended - passes.get(passes.size() - 1).endNanos()) / 1e9));
+    return idle;
   }
 
   private static int percentile(List<Integer> sorted, double p) {

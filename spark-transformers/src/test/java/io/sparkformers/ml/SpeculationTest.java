@@ -44,15 +44,7 @@ class SpeculationTest {
         ExactCountsTest.undisturbed(spark -> pipeline(spark, ExactCountsTest.classifier(), rows -> rows));
 
     try (MultiHostCluster cluster = MultiHostCluster.start(2)) {
-      SparkSession spark = cluster.session(SparkSession.builder().appName("SpeculationTest")
-          // speculate a task once half the stage's tasks are done and it ran 1.5 times their median, or 500 ms
-          .config("spark.speculation", "true")
-          .config("spark.speculation.interval", "100ms")
-          .config("spark.speculation.quantile", "0.5")
-          .config("spark.speculation.multiplier", "1.5")
-          .config("spark.speculation.minTaskRuntime", "500ms")
-          // Spark 3.4+ would otherwise also weigh how fast the stalled task reads its input
-          .config("spark.speculation.efficiency.enabled", "false"));
+      SparkSession spark = cluster.session(MultiHostCluster.speculating(SparkSession.builder().appName("SpeculationTest")));
       try {
         TaskAttempts attempts = TaskAttempts.listen(spark);
         TextClassifier stage = ExactCountsTest.classifier();

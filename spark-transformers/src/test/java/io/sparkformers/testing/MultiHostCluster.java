@@ -60,6 +60,21 @@ public final class MultiHostCluster implements AutoCloseable {
         .config("spark.executor.memory", WORKER_MEMORY_MB + "m").getOrCreate(), workers.size());
   }
 
+  /**
+   * The builder with speculation that starts a copy within seconds: of a task running longer than
+   * the median of the stage's tasks done, once half of them are, and at least 500 ms.
+   */
+  public static SparkSession.Builder speculating(SparkSession.Builder builder) {
+    return builder
+        .config("spark.speculation", "true")
+        .config("spark.speculation.interval", "100ms")
+        .config("spark.speculation.quantile", "0.5")
+        .config("spark.speculation.multiplier", "1")
+        .config("spark.speculation.minTaskRuntime", "500ms")
+        // Spark 3.4+ would otherwise also weigh how fast the task reads its input
+        .config("spark.speculation.efficiency.enabled", "false");
+  }
+
   /** Workers first, so they do not see their master go (LocalSparkCluster.stop); each Worker kills its executor. */
   @Override
   public void close() {

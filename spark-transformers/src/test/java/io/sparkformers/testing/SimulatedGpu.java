@@ -28,8 +28,15 @@ public final class SimulatedGpu {
     }
   }
 
-  /** What the device did: time computing, forward passes and their rows, passes failed for memory. */
-  public record Usage(long busyNanos, List<Integer> rowsPerForward, long cells, long outOfMemory) {}
+  /** One forward pass: its rows, and when it started and ended ({@link System#nanoTime}). */
+  public record Pass(int rows, long startNanos, long endNanos) {}
+
+  /** What the device did: time computing, forward passes in order, cells computed, passes failed for memory. */
+  public record Usage(long busyNanos, List<Pass> passes, long cells, long outOfMemory) {
+    public List<Integer> rowsPerForward() {
+      return passes.stream().map(Pass::rows).toList();
+    }
+  }
 
   private static final Map<Integer, SimulatedGpu> DEVICES = new ConcurrentHashMap<>();
 
@@ -37,7 +44,7 @@ public final class SimulatedGpu {
   private long busyNanos;
   private long cells;
   private long outOfMemory;
-  private final List<Integer> rowsPerForward = new ArrayList<>();
+  private final List<Pass> passes = new ArrayList<>();
 
   public SimulatedGpu(Cost cost) {
     this.cost = cost;
@@ -72,13 +79,14 @@ public final class SimulatedGpu {
     T made = outputs.get();
     // parkNanos wakes within tens of microseconds, where Thread.sleep rounds to milliseconds on JDK 17
     for (long now = started; now < until; now = System.nanoTime()) LockSupport.parkNanos(until - now);
-    busyNanos += System.nanoTime() - started;
+    long ended = System.nanoTime();
+    busyNanos += ended - started;
     this.cells += cells;
-    rowsPerForward.add(rows);
+    passes.add(new Pass(rows, started, ended));
     return made;
   }
 
   public synchronized Usage usage() {
-    return new Usage(busyNanos, List.copyOf(rowsPerForward), cells, outOfMemory);
+    return new Usage(busyNanos, List.copyOf(passes), cells, outOfMemory);
   }
 }

@@ -80,7 +80,8 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   /**
    * @param queueCapacity requests waiting for the thread; a full queue blocks the submitting thread
    * @param maxRows rows one merged batch may hold
-   * @param maxWait how long the thread, holding a request, waits for more to merge with it
+   * @param maxWait how long the thread, holding a request, waits for more to merge with it; zero
+   *     runs at once what already waits (the device worker: a pass starts whenever the device is free)
    */
   public record Settings(int queueCapacity, int maxRows, Duration maxWait) implements Serializable {
     public Settings {

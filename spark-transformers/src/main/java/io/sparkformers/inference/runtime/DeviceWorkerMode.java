@@ -30,8 +30,13 @@ enum DeviceWorkerMode {
   /** 8,192 pad cells: 32 rows padded by 256 tokens, or 256 rows by 32, next to a merged forward pass of 256 rows. */
   static final long DEFAULT_PADDING_BUDGET = 8_192;
 
-  /** 256 rows, eight default batches; 2 ms, small beside a GPU forward pass. */
-  static final CoalescingWorker.Settings SETTINGS = CoalescingWorker.Settings.of(256, Duration.ofMillis(2));
+  /**
+   * 256 rows, eight default batches; no wait: a pass starts as soon as the device is idle, merging
+   * only what already waits. While the device is the bottleneck, requests queue during each pass
+   * and merge anyway; while it is not, waiting for company would leave it idle and hold the tasks
+   * back.
+   */
+  static final CoalescingWorker.Settings SETTINGS = CoalescingWorker.Settings.of(256, Duration.ZERO);
 
   static DeviceWorkerMode fromEnvironment() {
     return parse(System.getenv(VARIABLE));

@@ -153,11 +153,8 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
     Map<String, Tensor> stacked = new LinkedHashMap<>();
     for (String input : requests.get(0).key.inputs().keySet()) {
       List<Tensor> parts = new ArrayList<>(requests.size());
-      for (Forward r : requests) {
-        Tensor t = r.inputs.get(input);
-        parts.add(t.padded() ? TensorRows.padAxis1(t, longest) : t);
-      }
-      stacked.put(input, TensorRows.concat(parts));
+      for (Forward r : requests) parts.add(r.inputs.get(input));
+      stacked.put(input, parts.get(0).padded() ? TensorRows.concatPadded(parts, longest) : TensorRows.concat(parts));
     }
     int total = requests.stream().mapToInt(r -> r.rows).sum();
     Map<String, Tensor> outputs = session.run(stacked, requests.get(0).outputs);
@@ -190,8 +187,8 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
   private static Map<String, Tensor> cut(Map<String, Tensor> outputs, Set<String> sequences, int from, Forward r) {
     Map<String, Tensor> own = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-      Tensor rows = TensorRows.slice(e.getValue(), from, from + r.rows);
-      own.put(e.getKey(), sequences.contains(e.getKey()) ? TensorRows.cutAxis1(rows, r.sequence) : rows);
+      int positions = sequences.contains(e.getKey()) ? r.sequence : Integer.MAX_VALUE;
+      own.put(e.getKey(), TensorRows.rows(e.getValue(), from, from + r.rows, positions));
     }
     return own;
   }

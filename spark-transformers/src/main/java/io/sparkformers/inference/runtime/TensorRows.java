@@ -34,46 +34,60 @@ final class TensorRows {
     return of(first.type(), out, shape);
   }
 
-  /** Rows {@code from} (inclusive) to {@code to} (exclusive) along dim 0. */
-  static Tensor slice(Tensor t, int from, int to) {
+  /**
+   * Padded sequences one after another along dim 0, axis 1 grown to {@code length} with their pad
+   * value: the merged input in one copy, with no padded part made on the way.
+   */
+  static Tensor concatPadded(List<Tensor> parts, int length) {
+    Tensor first = parts.get(0);
+    long[] shape = first.shape();
+    int inner = inner(first);
+    int rows = 0;
+    for (Tensor t : parts) rows += t.dim(0);
+    long[] out = new long[rows * length * inner];
+    int row = 0;
+    for (Tensor t : parts) {
+      long[] data = t.longs();
+      int from = t.dim(1) * inner;
+      for (int r = 0; r < t.dim(0); r++, row++) {
+        int at = row * length * inner;
+        System.arraycopy(data, r * from, out, at, from);
+        Arrays.fill(out, at + from, at + length * inner, t.padValue());
+      }
+    }
+    shape[0] = rows;
+    shape[1] = length;
+    return Tensor.longs(out, shape).paddedWith(first.padValue());
+  }
+
+  /**
+   * Rows {@code from} (inclusive) to {@code to} (exclusive) along dim 0 and, of axis 1, at most the
+   * first {@code positions}: a request's part of a merged output, its padding cut off, in one copy.
+   */
+  static Tensor rows(Tensor t, int from, int to, int positions) {
     long[] shape = t.shape();
     Object data = data(t);
     int rowLength = shape[0] == 0 ? 0 : Array.getLength(data) / t.dim(0);
+    int keep = rowLength;
+    if (shape.length > 1 && positions < shape[1]) {
+      keep = inner(t) * positions;
+      shape[1] = positions;
+    }
     shape[0] = to - from;
-    Object out = Array.newInstance(data.getClass().getComponentType(), (to - from) * rowLength);
-    System.arraycopy(data, from * rowLength, out, 0, (to - from) * rowLength);
+    Object out = Array.newInstance(data.getClass().getComponentType(), (to - from) * keep);
+    if (keep == rowLength) {
+      System.arraycopy(data, from * rowLength, out, 0, (to - from) * rowLength);
+    } else {
+      for (int r = from; r < to; r++) System.arraycopy(data, r * rowLength, out, (r - from) * keep, keep);
+    }
     return of(t.type(), out, shape);
   }
 
-  /** {@code t} with axis 1 grown to {@code length}, the new cells holding its pad value. */
-  static Tensor padAxis1(Tensor t, int length) {
-    long[] shape = t.shape();
-    int from = t.dim(1);
-    if (from == length) return t;
-    int inner = from == 0 ? 0 : t.size() / t.dim(0) / from;
-    long[] data = t.longs();
-    long[] out = new long[t.dim(0) * length * inner];
-    Arrays.fill(out, t.padValue());
-    for (int r = 0; r < t.dim(0); r++) {
-      System.arraycopy(data, r * from * inner, out, r * length * inner, from * inner);
-    }
-    shape[1] = length;
-    return Tensor.longs(out, shape).paddedWith(t.padValue());
-  }
-
-  /** The first {@code length} positions of axis 1 of {@code t}: a padded output cut back to a request's own sequence. */
-  static Tensor cutAxis1(Tensor t, int length) {
-    long[] shape = t.shape();
-    int from = t.dim(1);
-    if (from == length) return t;
-    int inner = from == 0 ? 0 : t.size() / t.dim(0) / from;
-    Object data = data(t);
-    Object out = Array.newInstance(data.getClass().getComponentType(), t.dim(0) * length * inner);
-    for (int r = 0; r < t.dim(0); r++) {
-      System.arraycopy(data, r * from * inner, out, r * length * inner, length * inner);
-    }
-    shape[1] = length;
-    return of(t.type(), out, shape);
+  /** Elements per position of axis 1: the product of the dims after it. */
+  private static int inner(Tensor t) {
+    int inner = 1;
+    for (int axis = 2; axis < t.shape().length; axis++) inner *= t.dim(axis);
+    return inner;
   }
 
   /** Every dim but the batch: what must agree for tensors to be stacked. */

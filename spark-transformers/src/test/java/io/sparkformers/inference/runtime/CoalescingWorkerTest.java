@@ -106,6 +106,31 @@ class CoalescingWorkerTest {
   }
 
   @Test
+  void withoutMaxWaitAnIdleWorkerStartsAQueuedRequestAtOnceAndMergesOnlyWhatWaits() {
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+    Function<List<Integer>, List<Integer>> recording = inputs -> {
+      batches.add(List.copyOf(inputs));
+      if (inputs.contains(0)) awaitUninterruptibly(release);
+      return inputs.stream().map(x -> 2 * x).toList();
+    };
+    // the device worker's way: room for 256 rows, yet no pass waits for them
+    try (var worker = CoalescingWorker.start("test-idle", settings(256, Duration.ZERO), rowsOf(recording))) {
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        var first = worker.submit(0);
+        while (batches.isEmpty()) sleep(1); // alone: a worker waiting for company would hold it back
+        var second = worker.submit(1);
+        var third = worker.submit(2);
+        release.countDown();
+        assertEquals(List.of(0, 2, 4), List.of(first.get(), second.get(), third.get()));
+        assertEquals(6, worker.call(3), "the worker is idle again: a lone request runs at once");
+      });
+      assertEquals(List.of(List.of(0), List.of(1, 2), List.of(3)), batches,
+          "each pass took what waited when it started: the two queued behind the first, merged");
+    }
+  }
+
+  @Test
   void aFullBatchRunsAtOnceWithoutWaitingOutMaxWait() {
     try (var batcher = CoalescingWorker.start("test-full", settings(3, PATIENT), rowsOf(SLOW_DOUBLE))) {
       assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {

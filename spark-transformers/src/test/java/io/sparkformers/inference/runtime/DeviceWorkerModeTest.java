@@ -53,6 +53,12 @@ class DeviceWorkerModeTest {
   }
 
   @Test
+  void theDeviceWorkerNeverHoldsAPassBackToWaitForMoreRequests() {
+    // what CoalescingWorkerTest shows a worker without maxWait does: an idle device starts what waits
+    assertEquals(Duration.ZERO, DeviceWorkerMode.SETTINGS.maxWait());
+  }
+
+  @Test
   void theEnvironmentSaysAutoOnOrOff() {
     assertEquals(DeviceWorkerMode.AUTO, DeviceWorkerMode.parse(null));
     assertEquals(DeviceWorkerMode.AUTO, DeviceWorkerMode.parse(""));

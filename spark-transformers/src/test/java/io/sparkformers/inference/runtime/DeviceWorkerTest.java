@@ -12,7 +12,6 @@ import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.OnnxRuntimeEngine;
 import io.sparkformers.inference.engine.Tensor;
 import io.sparkformers.testing.Fixtures;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -174,8 +173,8 @@ class DeviceWorkerTest {
   private List<FutureTask<Map<String, Tensor>>> queueBehindFirstForward(
       ModelSession session, long paddingBudget, List<Map<String, Tensor>> requests) throws Exception {
     PausedSession paused = new PausedSession(open(session));
-    worker = DeviceWorkerSession.start(paused, "test", new CoalescingWorker.Settings(64, 256, Duration.ofMillis(2)),
-        paddingBudget);
+    worker = DeviceWorkerSession.start(paused, "test",
+        new CoalescingWorker.Settings(64, 256, DeviceWorkerMode.SETTINGS.maxWait()), paddingBudget);
     FutureTask<Map<String, Tensor>> first = running(requests.get(0));
     paused.awaitForward();
     List<FutureTask<Map<String, Tensor>>> results = new ArrayList<>();
