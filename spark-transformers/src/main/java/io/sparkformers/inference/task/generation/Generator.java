@@ -38,7 +38,6 @@ final class Generator {
   List<Generated> generate(Decoding decoding, List<Input> inputs) {
     List<TokenSequence> sequences = new ArrayList<>();
     int[] cacheTokens = new int[inputs.size()];
-    int[] newTokens = new int[inputs.size()];
     for (Input input : inputs) {
       long[] prompt = input.decoderPrompt();
       int maxLength = config.maxLength(prompt.length, input.maxNewTokens());
@@ -46,10 +45,9 @@ final class Generator {
       // positions bound what can be fed, and the last token is never fed
       long stop = Math.min(Math.max(maxLength, prompt.length + 1), (long) positionLimit + 1);
       cacheTokens[sequences.size()] = (int) stop + input.encoderTokens();
-      newTokens[sequences.size()] = (int) stop - prompt.length;
       sequences.add(new TokenSequence(prompt, maxLength, (int) stop));
     }
-    Admission admission = new Admission(cacheTokens, newTokens, batching, config.numBeams(), decoding);
+    Admission admission = new Admission(cacheTokens, batching, config.numBeams(), decoding);
     try (decoding) {
       if (config.numBeams() > 1) return new BeamSearch(config).run(decoding, sequences, admission);
       List<SplittableRandom> randoms = new ArrayList<>();

@@ -63,22 +63,20 @@ class AdmissionTest {
 
   private static Admission admission(int[] newTokens, int atOnce, long maxCacheTokens, boolean continuous,
       Decoding decoding) {
-    return new Admission(newTokens, newTokens, new GenerationPipeline.Batching(atOnce, maxCacheTokens, continuous),
-        1, decoding);
+    return new Admission(newTokens, new GenerationPipeline.Batching(atOnce, maxCacheTokens, continuous), 1, decoding);
   }
 
   @Test
-  void continuousBatchingStartsTheLongestFirstAndFillsFreedPlacesStartingTheNextAhead() {
+  void continuousBatchingStartsInTheOrderGivenAndFillsFreedPlacesStartingTheNextAhead() {
     Joins joins = new Joins(true);
     Admission admission = admission(4, 0, true, joins);
-    // 90, 90 (in the order given), 70, 50; then 20 and 10
-    assertArrayEquals(new int[] {1, 3, 5, 2}, admission.admit(List.of()));
+    assertArrayEquals(new int[] {0, 1, 2, 3}, admission.admit(List.of()));
     assertArrayEquals(new int[0], joins.ahead.get(0), "nothing decodes: no first step to share");
-    assertArrayEquals(new int[0], admission.admit(List.of(1, 3, 5, 2)), "no place free");
-    assertArrayEquals(new int[] {0}, admission.admit(List.of(1, 5, 2)));
+    assertArrayEquals(new int[0], admission.admit(List.of(0, 1, 2, 3)), "no place free");
+    assertArrayEquals(new int[] {4}, admission.admit(List.of(1, 2, 3)));
     // half of 4 at once start in one first step: the next input waits to join in turn
-    assertArrayEquals(new int[] {4}, joins.ahead.get(1));
-    assertArrayEquals(new int[] {4}, admission.admit(List.of(1, 5, 0)));
+    assertArrayEquals(new int[] {5}, joins.ahead.get(1));
+    assertArrayEquals(new int[] {5}, admission.admit(List.of(1, 3, 4)));
     assertArrayEquals(new int[0], joins.ahead.get(2), "none waits any more");
     assertArrayEquals(new int[0], admission.admit(List.of()));
   }
@@ -97,9 +95,9 @@ class AdmissionTest {
   void inputsThatDecodeApartJoinOnlyWhenHalfABatchCan() {
     Joins joins = new Joins(false);
     Admission admission = admission(4, 0, true, joins);
-    assertArrayEquals(new int[] {1, 3, 5, 2}, admission.admit(List.of()));
-    assertArrayEquals(new int[0], admission.admit(List.of(1, 5, 2)), "one place: waits for a second");
-    assertArrayEquals(new int[] {0, 4}, admission.admit(List.of(1, 5)));
+    assertArrayEquals(new int[] {0, 1, 2, 3}, admission.admit(List.of()));
+    assertArrayEquals(new int[0], admission.admit(List.of(1, 2, 3)), "one place: waits for a second");
+    assertArrayEquals(new int[] {4, 5}, admission.admit(List.of(1, 3)));
     assertArrayEquals(new int[0], joins.ahead.get(1), "none starts ahead: it could not join later");
   }
 
@@ -113,10 +111,10 @@ class AdmissionTest {
   @Test
   void theCacheBudgetBoundsRowsTimesTheLongestTheyMayReach() {
     Joins joins = new Joins(true);
-    // 3 rows of 90 fit in 300 positions, not 4
+    // 3 rows whose longest may reach 90 fit in 300 positions, not 4
     Admission admission = admission(8, 300, true, joins);
-    assertArrayEquals(new int[] {1, 3, 5}, admission.admit(List.of()));
-    assertArrayEquals(new int[0], admission.admit(List.of(1, 3, 5)));
-    assertArrayEquals(new int[] {2}, admission.admit(List.of(5, 3)));
+    assertArrayEquals(new int[] {0, 1, 2}, admission.admit(List.of()));
+    assertArrayEquals(new int[0], admission.admit(List.of(0, 1, 2)));
+    assertArrayEquals(new int[] {3}, admission.admit(List.of(1, 2)));
   }
 }

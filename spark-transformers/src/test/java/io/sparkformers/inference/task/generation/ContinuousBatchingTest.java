@@ -165,24 +165,24 @@ class ContinuousBatchingTest {
       assertArrayEquals(alone, together.get(i).tokens(), PROMPTS.get(i));
       assertEquals(MAX_NEW_TOKENS.get(i), alone.length, "min_new_tokens keeps eos away: " + PROMPTS.get(i));
     }
-    // longest first: 12, 9, 7, 5 new tokens start; when the 5 ends one place is free, so the last
-    // two (3 and 1) wait until the 7 ends and start as one group
+    // 3, 12, 1 and 9 new tokens start; the 1 ends at its first token and the 3 after its third,
+    // then the 5 and the 7 start as one group
     assertEquals(List.of(4, 2), groups);
     assertEquals(0, residentRuns(model, "decoder_model_merged").open(), "cache tensors left open");
     assertEquals(0, residentRuns(model, "encoder_model").open(), "encoder outputs left open");
   }
 
   @Test
-  void aFreedPlaceIsTakenForTheNextStepLongestFirst() {
+  void aFreedPlaceIsTakenForTheNextStep() {
     ModelSpec.Model model = Fixtures.open(Fixtures.model("text-generation-gpt2"));
     DecodingProfile.Figures f = DecodingProfile.greedy(model, PROMPTS, MAX_NEW_TOKENS, 2, true);
-    // rows of 12, 9, 7, 5, 3 and 1 new tokens (each taking one step fewer: the first token comes
-    // from its first step), started longest first, two at once: 12 and 9; 7 takes 9's place after
-    // step 8, 5 takes 12's after step 11, 3 takes 7's after step 14, and 1 ends at its first token
-    // after step 15: 15 steps of two rows, then 3's last step alone
-    assertEquals(Map.of(2, 15L, 1, 1L), f.stepsByRows());
-    assertEquals(1, f.drainSteps());
-    // a freed place left empty for a step, or another order, takes more steps for the same 31 rows
+    // rows of 3, 12, 1, 9, 5 and 7 new tokens (each taking one step fewer: the first token comes
+    // from its first step), in that order, two at once: 3 and 12; after step 2 the 3 ends, the 1
+    // takes its place and ends at its first token, the 9 takes it for steps 3-10, the 5 for 11-14,
+    // the 12 ends after step 11 and the 7 decodes in steps 12-17: 14 steps of two rows, 3 alone
+    assertEquals(Map.of(2, 14L, 1, 3L), f.stepsByRows());
+    assertEquals(3, f.drainSteps());
+    // a freed place left empty for a step takes more steps for the same 31 rows
     assertEquals(31, f.rowSteps());
   }
 

@@ -162,7 +162,7 @@ class TextGenerationPipelineTest {
       Generated beam;
       try (Decoding decoding = alone(ids)) {
         beam = new BeamSearch(config).run(decoding, List.of(new TokenSequence(ids, ids.length + 8, ids.length + 8)),
-            new Admission(new int[] {ids.length + 8}, new int[] {8}, BATCHING, config.numBeams(), decoding)).get(0);
+            new Admission(new int[] {ids.length + 8}, BATCHING, config.numBeams(), decoding)).get(0);
       }
       assertArrayEquals(generate(prompt, Map.of("max_new_tokens", 8)).tokens(), beam.tokens(), prompt);
     }
