@@ -3,9 +3,9 @@ package io.sparkformers.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkformers.testing.ClaimFile;
 import io.sparkformers.testing.RemoteLikeFileSystem;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,19 +83,11 @@ class ExecutorLossJobTest {
     @Override
     public FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize) throws IOException {
       SparkEnv env = SparkEnv.get();
-      if (env != null && !"driver".equals(env.executorId()) && OPENED.incrementAndGet() == 2 && claimTheHalt()) {
+      if (env != null && !"driver".equals(env.executorId()) && OPENED.incrementAndGet() == 2
+          && ClaimFile.claim(Path.of(System.getenv("HALT_MARKER")), "")) {
         Runtime.getRuntime().halt(1);
       }
       return super.open(f, bufferSize);
-    }
-
-    private static boolean claimTheHalt() throws IOException {
-      try {
-        Files.createFile(Path.of(System.getenv("HALT_MARKER")));
-        return true;
-      } catch (FileAlreadyExistsException taken) {
-        return false;
-      }
     }
   }
 }

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkformers.testing.ClaimFile;
 import io.sparkformers.testing.MultiHostCluster;
 import io.sparkformers.testing.TaskAttempts;
 import io.sparkformers.testing.TaskAttempts.Attempt;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -162,15 +160,9 @@ class SpeculationJobTest {
     }
 
     /** Creates the marker, naming the attempt and its host, unless another attempt did. */
-    private static boolean claim(Path marker, TaskContext task) throws IOException {
-      String attempt = task.stageId() + " " + task.partitionId() + " " + task.attemptNumber() + " "
-          + SparkEnv.get().blockManager().blockManagerId().host();
-      try {
-        Files.writeString(marker, attempt, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return true;
-      } catch (FileAlreadyExistsException taken) {
-        return false;
-      }
+    private static boolean claim(Path marker, TaskContext task) {
+      return ClaimFile.claim(marker, task.stageId() + " " + task.partitionId() + " " + task.attemptNumber() + " "
+          + SparkEnv.get().blockManager().blockManagerId().host());
     }
   }
 }

@@ -4,9 +4,7 @@ import static io.sparkformers.ml.ExactCountsTest.ROWS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
+import io.sparkformers.testing.ClaimFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -87,7 +85,7 @@ class ExecutorLossTest {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      if (haltClaim != null && TASKS_IN_THIS_JVM.incrementAndGet() == 2 && claim(Path.of(haltClaim))) {
+      if (haltClaim != null && TASKS_IN_THIS_JVM.incrementAndGet() == 2 && ClaimFile.claim(Path.of(haltClaim), "")) {
         Runtime.getRuntime().halt(1);
       }
       return new Iterator<>() {
@@ -102,17 +100,6 @@ class ExecutorLossTest {
           return rows.next();
         }
       };
-    }
-
-    private static boolean claim(Path file) {
-      try {
-        Files.createFile(file);
-        return true;
-      } catch (FileAlreadyExistsException taken) {
-        return false;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }
