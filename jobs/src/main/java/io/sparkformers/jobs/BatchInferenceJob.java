@@ -76,6 +76,9 @@ public final class BatchInferenceJob {
           + " session's task slots when fewer: a small file is one partition)")
   private Integer partitions;
 
+  /** --partitions, else the session's task slots (each partition is one task): set once the session runs. */
+  private int partitionsWanted;
+
   /** The partitions the model ran in, for the summary line (under --resume, the last chunk's). */
   private int partitionsUsed;
 
@@ -161,8 +164,9 @@ public final class BatchInferenceJob {
       SparkSession spark = session.spark();
       if (!exists(spark, input)) throw JobArgumentException.rejected("input " + input + " does not exist");
       long started = System.nanoTime();
+      partitionsWanted = partitions != null ? partitions : Parallelism.taskSlots(spark);
       RowCounts rows;
-      try (FileSplits splits = FileSplits.atLeast(spark, inputFormat.splitsFiles() ? partitionsWanted(spark) : 1)) {
+      try (FileSplits splits = FileSplits.atLeast(spark, inputFormat.splitsFiles() ? partitionsWanted : 1)) {
         rows = resume ? writeInChunks(spark, stage, given) : write(spark, stage);
       }
       return JobSummary.of(task, rows, partitionsUsed, System.nanoTime() - started);
@@ -217,15 +221,9 @@ public final class BatchInferenceJob {
     return options;
   }
 
-  /** --partitions, else the session's task slots: each partition is one task. */
-  private int partitionsWanted(SparkSession spark) {
-    return partitions != null ? partitions : Parallelism.taskSlots(spark);
-  }
-
   private Dataset<Row> predict(InferenceStage<?, ?, ?> stage, Dataset<Row> read) {
     int readPartitions = read.rdd().getNumPartitions();
-    int wanted = partitionsWanted(read.sparkSession());
-    partitionsUsed = partitions != null ? wanted : Math.max(readPartitions, wanted);
+    partitionsUsed = partitions != null ? partitionsWanted : Math.max(readPartitions, partitionsWanted);
     Dataset<Row> rows = spread(read, readPartitions, partitionsUsed);
     // the stage's default column (text, image, audio) unless the input has none by that name
     if (!stage.isSet(stage.inputCol())

@@ -1,8 +1,8 @@
 package io.sparkformers.inference.task.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
-import com.fasterxml.jackson.databind.JsonNode;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
