@@ -14,19 +14,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread that runs the requests of many caller threads in merged batches (DESIGN section 3):
- * the GPU's device worker (requests are the tasks' tensor batches, see {@link TensorMerge}) and the
+ * Threads that run the requests of many caller threads in merged batches (DESIGN section 3): the
+ * GPU's device worker (requests are the tasks' tensor batches, see {@link TensorMerge}) and the
  * SQL functions' executor-wide batcher (requests are single rows).
  *
- * <p>The thread takes the oldest request and, for at most {@code maxWait}, the waiting ones that
+ * <p>A thread takes the oldest request and, for at most {@code maxWait}, the waiting ones that
  * merge with it (see {@link Batching#size}), up to {@code maxRows} rows, or until every caller that
  * has {@link #join joined} is waiting: each waits for its own request, so no more can come. Requests
  * that do not merge with it wait for the next batch. A full queue blocks the submitting thread.
+ * With several threads, one collects a batch at a time, in the order requests came, while the
+ * others run theirs.
  *
  * <p>A merged batch that fails runs again a request at a time, so a bad request fails only its
  * caller. One that fails for device memory ({@link DeviceMemory#exhausted}) lowers a ceiling on
@@ -78,16 +81,18 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   }
 
   /**
-   * @param queueCapacity requests waiting for the thread; a full queue blocks the submitting thread
+   * @param queueCapacity requests waiting for the threads; a full queue blocks the submitting thread
    * @param maxRows rows one merged batch may hold
-   * @param maxWait how long the thread, holding a request, waits for more to merge with it; zero
+   * @param maxWait how long a thread, holding a request, waits for more to merge with it; zero
    *     runs at once what already waits (the device worker: a pass starts whenever the device is free)
+   * @param threads how many batches may run at once
    */
-  public record Settings(int queueCapacity, int maxRows, Duration maxWait) implements Serializable {
+  public record Settings(int queueCapacity, int maxRows, Duration maxWait, int threads) implements Serializable {
     public Settings {
       if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be >= 1, got " + queueCapacity);
       if (maxRows < 1) throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
       if (maxWait.isNegative()) throw new IllegalArgumentException("maxWait must be >= 0, got " + maxWait);
+      if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
 
     /**
@@ -95,7 +100,11 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
      * per core, so the queue fills only when more threads submit.
      */
     public static Settings of(int maxRows, Duration maxWait) {
-      return new Settings(4 * Runtime.getRuntime().availableProcessors(), maxRows, maxWait);
+      return new Settings(4 * Runtime.getRuntime().availableProcessors(), maxRows, maxWait, 1);
+    }
+
+    public Settings withThreads(int n) {
+      return new Settings(queueCapacity, maxRows, maxWait, n);
     }
   }
 
@@ -122,16 +131,18 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   private final Settings settings;
   private final Batching<R, O> batching;
   private final BlockingQueue<Request<R, O>> queue;
-  /** Requests taken from the queue that did not merge with the last batch; worker thread only. */
+  /** Requests taken from the queue that did not merge with the last batch; under {@code collecting}. */
   private final Deque<Request<R, O>> held = new ArrayDeque<>();
-  private final Thread thread;
+  /** Held by the thread that collects the next batch. */
+  private final ReentrantLock collecting = new ReentrantLock();
+  private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closed;
 
   /** Threads that have said they will call, until they leave. */
   private final AtomicInteger callers = new AtomicInteger();
 
-  /** The largest batch size that ran; worker thread only. */
-  private long largestFit;
+  /** The largest batch size that ran. */
+  private final AtomicLong largestFit = new AtomicLong();
   private volatile long sizeCeiling = Long.MAX_VALUE;
 
   private final AtomicLong batches = new AtomicLong();
@@ -141,23 +152,27 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   private final AtomicInteger largestBatchRows = new AtomicInteger();
   private final AtomicLong requestsRunAlone = new AtomicLong();
   private final AtomicLong memorySplits = new AtomicLong();
-  private long statsLoggedAt = System.nanoTime();
+  private final AtomicLong statsLoggedAt = new AtomicLong(System.nanoTime());
 
   private CoalescingWorker(String name, Settings settings, Batching<R, O> batching) {
     this.name = name;
     this.settings = settings;
     this.batching = batching;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-    this.thread = new Thread(this::serve, "sparkformers-worker " + name);
-    thread.setDaemon(true);
+    for (int i = 0; i < settings.threads(); i++) {
+      Thread thread = new Thread(this::serve, "sparkformers-worker " + name + (settings.threads() > 1 ? " #" + i : ""));
+      thread.setDaemon(true);
+      threads.add(thread);
+    }
   }
 
   /** A running worker; {@code name} labels its thread and logs. */
   public static <R, O> CoalescingWorker<R, O> start(String name, Settings settings, Batching<R, O> batching) {
     CoalescingWorker<R, O> worker = new CoalescingWorker<>(name, settings, batching);
-    worker.thread.start();
+    worker.threads.forEach(Thread::start);
     LOG.info("worker for {} started: merges requests up to {} rows, waiting at most {} ms for them;"
-        + " queue of {} requests", name, settings.maxRows(), settings.maxWait().toMillis(), settings.queueCapacity());
+        + " queue of {} requests; {} thread(s)", name, settings.maxRows(), settings.maxWait().toMillis(),
+        settings.queueCapacity(), settings.threads());
     return worker;
   }
 
@@ -216,28 +231,36 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
         requestsRunAlone.get(), memorySplits.get(), sizeCeiling);
   }
 
-  /** Stops the thread once its current batch is done; requests still waiting fail. */
+  /** Stops the threads once their current batches are done; requests still waiting fail. */
   @Override
   public void close() {
     closed = true;
-    thread.interrupt();
+    threads.forEach(Thread::interrupt);
     try {
-      thread.join();
+      for (Thread thread : threads) thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    List<Request<R, O>> waiting = new ArrayList<>(held);
+    queue.drainTo(waiting);
+    waiting.forEach(r -> r.result.completeExceptionally(closedException()));
     LOG.info("worker for {} stopped: {}", name, stats());
   }
 
   private void serve() {
     try {
-      while (!closed) run(nextBatch());
+      while (!closed) run(collect());
     } catch (InterruptedException e) {
-      // close() stops the thread
+      // close() stops the threads
+    }
+  }
+
+  private List<Request<R, O>> collect() throws InterruptedException {
+    collecting.lockInterruptibly();
+    try {
+      return nextBatch();
     } finally {
-      List<Request<R, O>> waiting = new ArrayList<>(held);
-      queue.drainTo(waiting);
-      waiting.forEach(r -> r.result.completeExceptionally(closedException()));
+      collecting.unlock();
     }
   }
 
@@ -307,7 +330,7 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
       }
       return;
     }
-    largestFit = Math.max(largestFit, size);
+    largestFit.accumulateAndGet(size, Math::max);
     for (int i = 0; i < batch.size(); i++) batch.get(i).result.complete(outputs.get(i));
   }
 
@@ -318,7 +341,10 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
    */
   private void splitForMemory(List<Request<R, O>> batch, long size, Throwable e) {
     memorySplits.incrementAndGet();
-    sizeCeiling = Math.min(sizeCeiling, Math.max(largestFit < size ? largestFit : 0, size / 2));
+    synchronized (this) {
+      long fit = largestFit.get();
+      sizeCeiling = Math.min(sizeCeiling, Math.max(fit < size ? fit : 0, size / 2));
+    }
     LOG.warn("worker for {}: a merged batch of size {} ran out of device memory; merging at most {} from now on: {}",
         name, size, sizeCeiling, e.toString());
     int next = 0;
@@ -365,8 +391,8 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
     rows.addAndGet(batchRows);
     largestBatchRows.accumulateAndGet(batchRows, Math::max);
     long now = System.nanoTime();
-    if (Long.bitCount(n) == 1 || now - statsLoggedAt > STATS_LOG_INTERVAL_NANOS) {
-      statsLoggedAt = now;
+    long logged = statsLoggedAt.get();
+    if (Long.bitCount(n) == 1 || now - logged > STATS_LOG_INTERVAL_NANOS && statsLoggedAt.compareAndSet(logged, now)) {
       LOG.info("worker for {}: {}", name, stats());
     }
   }

@@ -34,9 +34,12 @@ enum DeviceWorkerMode {
    * 256 rows, eight default batches; no wait: a pass starts as soon as the device is idle, merging
    * only what already waits. While the device is the bottleneck, requests queue during each pass
    * and merge anyway; while it is not, waiting for company would leave it idle and hold the tasks
-   * back.
+   * back. Two threads: while one runs a pass, the other merges the next and waits for the device,
+   * so the device does not wait for a thread to hand one pass's outputs back and merge the next
+   * (as launches queue on a CUDA stream); it also holds two merged batches in memory, which the
+   * worker's memory ceiling learns.
    */
-  static final CoalescingWorker.Settings SETTINGS = CoalescingWorker.Settings.of(256, Duration.ZERO);
+  static final CoalescingWorker.Settings SETTINGS = CoalescingWorker.Settings.of(256, Duration.ZERO).withThreads(2);
 
   static DeviceWorkerMode fromEnvironment() {
     return parse(System.getenv(VARIABLE));

@@ -20,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Calls from several threads coalesce into batches, and each caller gets its own outcome: the
@@ -35,8 +37,10 @@ class CoalescingWorkerTest {
     return inputs.stream().map(x -> 2 * x).toList();
   };
 
-  @Test
-  void concurrentCallersShareBatchesAndEachGetsItsOwnOutput() throws Exception {
+  /** One worker thread (the SQL functions), and two (the device worker), collecting batches in turn. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void concurrentCallersShareBatchesAndEachGetsItsOwnOutput(int workerThreads) throws Exception {
     List<Integer> sizes = new CopyOnWriteArrayList<>();
     Function<List<Integer>, List<Integer>> recording = inputs -> {
       sizes.add(inputs.size());
@@ -44,7 +48,8 @@ class CoalescingWorkerTest {
     };
     int threads = 8;
     int callsEach = 25;
-    try (var batcher = CoalescingWorker.start("test-share", settings(4, Duration.ofMillis(5)), rowsOf(recording))) {
+    try (var batcher = CoalescingWorker.start("test-share",
+        settings(4, Duration.ofMillis(5)).withThreads(workerThreads), rowsOf(recording))) {
       Map<Integer, Integer> outputs = new ConcurrentHashMap<>();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<Future<?>> callers = new ArrayList<>();
@@ -127,6 +132,42 @@ class CoalescingWorkerTest {
       });
       assertEquals(List.of(List.of(0), List.of(1, 2), List.of(3)), batches,
           "each pass took what waited when it started: the two queued behind the first, merged");
+    }
+  }
+
+  @Test
+  void withTwoThreadsTheNextBatchIsTakenAndRunWhileTheFirstIsStillRunning() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    try (var worker = CoalescingWorker.start("test-two", settings(256, Duration.ZERO).withThreads(2),
+        rowsOf(heldWhileRunning(0, release, ran)))) {
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        var first = worker.submit(0);
+        while (!ran.contains(0)) sleep(1);
+        var second = worker.submit(1);
+        var third = worker.submit(2);
+        assertEquals(List.of(2, 4), List.of(second.get(), third.get()),
+            "the second thread ran what came while the first thread's batch was held");
+        assertFalse(first.isDone());
+        release.countDown();
+        assertEquals(0, first.get());
+      });
+    }
+  }
+
+  @Test
+  void oneThreadRunsOneBatchAtATime() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    try (var worker = CoalescingWorker.start("test-one", settings(256, Duration.ZERO),
+        rowsOf(heldWhileRunning(0, release, ran)))) {
+      var first = worker.submit(0);
+      while (!ran.contains(0)) sleep(1);
+      var second = worker.submit(1);
+      sleep(50);
+      assertEquals(List.of(0), ran, "the request behind the held batch has not started");
+      release.countDown();
+      assertEquals(List.of(0, 2), List.of(first.get(), second.get()));
     }
   }
 
@@ -243,7 +284,7 @@ class CoalescingWorkerTest {
   void aFullQueueBlocksTheSubmitterUntilTheWorkerDrainsIt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
-    try (var worker = CoalescingWorker.start("test-queue", new CoalescingWorker.Settings(2, 64, Duration.ZERO),
+    try (var worker = CoalescingWorker.start("test-queue", new CoalescingWorker.Settings(2, 64, Duration.ZERO, 1),
         rowsOf(heldWhileRunning(0, release, ran)))) {
       var first = worker.submit(0);
       while (!ran.contains(0)) sleep(1);
@@ -352,7 +393,7 @@ class CoalescingWorkerTest {
   }
 
   private static CoalescingWorker.Settings settings(int maxRows, Duration maxWait) {
-    return new CoalescingWorker.Settings(64, maxRows, maxWait);
+    return new CoalescingWorker.Settings(64, maxRows, maxWait, 1);
   }
 
   /** Requests of one row each, run by {@code batch}. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** DESIGN section 3: on a GPU the device worker runs the forward passes; on CPU each task does. */
 class DeviceWorkerModeTest {
-  private static final CoalescingWorker.Settings SETTINGS = new CoalescingWorker.Settings(8, 256, Duration.ofMillis(2));
+  private static final CoalescingWorker.Settings SETTINGS = new CoalescingWorker.Settings(8, 256, Duration.ofMillis(2), 1);
   private final DoublingSession plain = new DoublingSession();
 
   @Test
@@ -56,6 +56,12 @@ class DeviceWorkerModeTest {
   void theDeviceWorkerNeverHoldsAPassBackToWaitForMoreRequests() {
     // what CoalescingWorkerTest shows a worker without maxWait does: an idle device starts what waits
     assertEquals(Duration.ZERO, DeviceWorkerMode.SETTINGS.maxWait());
+  }
+
+  @Test
+  void theDeviceWorkerTakesItsNextPassWhileTheDeviceRunsOne() {
+    // what CoalescingWorkerTest shows two threads do: one collects and merges while the other's pass runs
+    assertEquals(2, DeviceWorkerMode.SETTINGS.threads());
   }
 
   @Test
