@@ -57,13 +57,19 @@ public final class SimulatedGpu {
 
   /**
    * Computes a pass over {@code rows} rows whose largest input has {@code cells} cells: waits for the
-   * device, then makes the outputs and waits out the rest of the pass's cost, as a device's run
-   * returns its outputs within its own time.
+   * device and takes the pass's cost of it (the cost covers copying the results off the device),
+   * then makes the outputs on the calling thread once the device is free for the next pass, as the
+   * ONNX Runtime engine copies a run's results into the Java heap after the run.
    *
    * @throws IllegalStateException over the memory limit: what the ONNX Runtime engine throws for a
    *     CUDA out-of-memory (its message, an {@link OrtException} as the cause)
    */
-  public synchronized <T> T forward(int rows, long cells, Supplier<T> outputs) {
+  public <T> T forward(int rows, long cells, Supplier<T> outputs) {
+    compute(rows, cells);
+    return outputs.get();
+  }
+
+  private synchronized void compute(int rows, long cells) {
     if (cells > cost.memoryCells()) {
       outOfMemory++;
       String message = "Error code - ORT_RUNTIME_EXCEPTION - message: Non-zero status code returned while running"
@@ -76,14 +82,12 @@ public final class SimulatedGpu {
     }
     long started = System.nanoTime();
     long until = started + cost.launchNanos() + cost.cellNanos() * cells;
-    T made = outputs.get();
     // parkNanos wakes within tens of microseconds, where Thread.sleep rounds to milliseconds on JDK 17
     for (long now = started; now < until; now = System.nanoTime()) LockSupport.parkNanos(until - now);
     long ended = System.nanoTime();
     busyNanos += ended - started;
     this.cells += cells;
     passes.add(new Pass(rows, started, ended));
-    return made;
   }
 
   public synchronized Usage usage() {
