@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark: bash jobs/bench.sh text|vision|audio|generation|gpu-sim [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false]
+# Benchmark: bash jobs/bench.sh text|vision|audio|generation|gpu-sim [-Dbench.rows=N] [-Donnxruntime.version=X] [-Dbench.djl=false] [-Pgpu]
 #   Builds the spark-transformers test classes, then runs io.sparkformers.bench.<Task>Bench on the
 #   test class path (the model comes from the langchain4j test dependency). -Donnxruntime.version
-#   picks the ONNX Runtime jar; other -D options go to the benchmark JVM. Logs go to
+#   picks the ONNX Runtime jar and -P profiles (-Pgpu: onnxruntime_gpu) go to Maven; other -D
+#   options go to the benchmark JVM. Logs go to
 #   spark-transformers/target/bench.log; stdout ends with one JSON line.
 set -euo pipefail
 task=${1:-}
@@ -22,7 +23,7 @@ maven_opts=()
 jvm_opts=()
 for arg in "$@"; do
   case "$arg" in
-    -Donnxruntime.version=*) maven_opts+=("$arg") ;;
+    -Donnxruntime.version=*|-P*) maven_opts+=("$arg") ;;
     *) jvm_opts+=("$arg") ;;
   esac
 done

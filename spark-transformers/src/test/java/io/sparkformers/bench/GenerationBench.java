@@ -51,7 +51,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code peak_rss_mb} is the JVM's VmHWM after all runs (model, Spark and loops together). System
  * properties: bench.model (gpt2-small, or tiny: both models tiny), bench.rows (32), bench.batch (8),
  * bench.new_tokens (32), bench.uncached_rows (8), bench.varied_rows (48), bench.rounds (2), bench.parts
- * (fixed,uncached,varied,seq2seq: the measurements to take). Prints one JSON line last.
+ * (fixed,uncached,varied,seq2seq: the measurements to take), bench.device (the stages' device, auto:
+ * cuda for a GPU build on a GPU machine; the plain loops and the profiles stay on the CPU). Prints one
+ * JSON line last.
  */
 public final class GenerationBench {
   private static final int THREADS = 2;
@@ -246,7 +248,8 @@ public final class GenerationBench {
     StructType schema = new StructType().add("text", DataTypes.StringType).add("max_new", DataTypes.IntegerType);
     Dataset<Row> frame = spark.createDataFrame(new JavaSparkContext(spark.sparkContext()).parallelize(rows, THREADS), schema);
     GenerationStage<?> configured = stage.setOutputCol("generated").setBatchSize(batch).setMaxNewTokens(newTokens)
-        .setMinNewTokens(newTokens).setMaxNewTokensCol("max_new").setContinuousBatching(continuous);
+        .setMinNewTokens(newTokens).setMaxNewTokensCol("max_new").setContinuousBatching(continuous)
+        .setDevice(System.getProperty("bench.device", "auto"));
     long started = System.nanoTime();
     configured.transform(frame).write().format("noop").mode("overwrite").save();
     return (System.nanoTime() - started) / 1e9;
