@@ -241,8 +241,15 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<Request<R, O>> waiting = new ArrayList<>(held);
-    queue.drainTo(waiting);
+    List<Request<R, O>> waiting;
+    // a close() interrupted while joining may find a thread still collecting
+    collecting.lock();
+    try {
+      waiting = new ArrayList<>(held);
+      queue.drainTo(waiting);
+    } finally {
+      collecting.unlock();
+    }
     waiting.forEach(r -> r.result.completeExceptionally(closedException()));
     LOG.info("worker for {} stopped: {}", name, stats());
   }
