@@ -42,14 +42,14 @@ final class Admission {
   }
 
   /**
-   * Starts the inputs that may start now, given those decoding: they join the decoding as rows
-   * after its rows. Returns them, in their rows' order.
+   * Starts the inputs that may start now, given the inputs {@code live} decoding: they join the
+   * decoding as rows after its rows. Returns them, in their rows' order.
    */
-  int[] admit(Collection<Integer> decoding) {
-    if (!continuous && !decoding.isEmpty()) return new int[0];
-    int count = decoding.size();
+  int[] admit(Collection<Integer> live) {
+    if (!continuous && !live.isEmpty()) return new int[0];
+    int count = live.size();
     long longest = 0;
-    for (int i : decoding) longest = Math.max(longest, cacheTokens[i]);
+    for (int i : live) longest = Math.max(longest, cacheTokens[i]);
     int end = next;
     while (end < cacheTokens.length && count < inputsAtOnce) {
       long widest = Math.max(longest, cacheTokens[end]);
@@ -58,15 +58,15 @@ final class Admission {
       count++;
       end++;
     }
-    boolean apart = !decoding.isEmpty() && !this.decoding.joinersShareCache();
+    boolean apart = !live.isEmpty() && !decoding.joinersShareCache();
     if (apart && end - next < Math.min(startAhead, cacheTokens.length - next)) return new int[0];
     int[] started = IntStream.range(next, end).toArray();
     next = end;
     if (started.length == 0) return started;
     // a run reads every weight whatever its rows: when few join a shared cache, the next inputs
     // start with them, in one first step, and wait to join in turn
-    int ahead = apart || decoding.isEmpty() ? 0 : Math.max(0, startAhead - started.length);
-    this.decoding.join(started, IntStream.range(next, Math.min(cacheTokens.length, next + ahead)).toArray());
+    int ahead = apart || live.isEmpty() ? 0 : Math.max(0, startAhead - started.length);
+    decoding.join(started, IntStream.range(next, Math.min(cacheTokens.length, next + ahead)).toArray());
     return started;
   }
 }
