@@ -139,8 +139,8 @@ public final class GpuSimBench {
 
   /**
    * Where the device waited, in seconds: before the first pass (the job's start and each task's
-   * first window), between passes (their sum; and the median and 90th percentile gap in
-   * microseconds), after the last (the job's end).
+   * first window), between passes (their sum; the 50th, 90th and 99th percentile and the longest
+   * gap in microseconds, and how many gaps were over a millisecond), after the last (the job's end).
    */
   private static Map<String, Object> idle(List<SimulatedGpu.Pass> passes, long started, long ended) {
     Map<String, Object> idle = new LinkedHashMap<>();
@@ -150,8 +150,11 @@ public final class GpuSimBench {
     gaps.sort(null);
     idle.put("before_first_pass_s", Bench.round((passes.get(0).startNanos() - started) / 1e9));
     idle.put("between_passes_s", Bench.round(gaps.stream().mapToLong(Long::longValue).sum() / 1e9));
-    idle.put("gap_p50_micros", gaps.isEmpty() ? 0 : gaps.get(gaps.size() / 2) / 1_000);
-    idle.put("gap_p90_micros", gaps.isEmpty() ? 0 : gaps.get((int) Math.floor(0.9 * gaps.size())) / 1_000);
+    for (int percent : new int[] {50, 90, 99, 100}) {
+      long gap = gaps.isEmpty() ? 0 : gaps.get(Math.min(gaps.size() - 1, percent * gaps.size() / 100));
+      idle.put(percent == 100 ? "gap_max_micros" : "gap_p" + percent + "_micros", gap / 1_000);
+    }
+    idle.put("gaps_over_1ms", gaps.stream().filter(g -> g > 1_000_000).count());
     idle.put("after_last_pass_s", Bench.round((ended - passes.get(passes.size() - 1).endNanos()) / 1e9));
     return idle;
   }

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * A simulated accelerator, so the device worker can be measured without a GPU: one forward pass at
- * a time (sessions on one device share it, as CUDA streams of one process do), each taking wall
+ * a time, in the order they were queued (sessions on one device share it), each taking wall
  * clock time, a launch cost plus a cost per padded cell (rows x tokens for text), and failing above
  * a memory limit in cells as ONNX Runtime's CUDA arena does. It burns no CPU while it "computes".
  */
@@ -44,6 +44,8 @@ public final class SimulatedGpu {
   private long busyNanos;
   private long cells;
   private long outOfMemory;
+  /** When the last pass queued ends ({@link System#nanoTime}). */
+  private long freeAt = Long.MIN_VALUE;
   private final List<Pass> passes = new ArrayList<>();
 
   public SimulatedGpu(Cost cost) {
@@ -56,20 +58,26 @@ public final class SimulatedGpu {
   }
 
   /**
-   * Computes a pass over {@code rows} rows whose largest input has {@code cells} cells: waits for the
-   * device and takes the pass's cost of it (the cost covers copying the results off the device),
-   * then makes the outputs on the calling thread once the device is free for the next pass, as the
-   * ONNX Runtime engine copies a run's results into the Java heap after the run.
+   * Computes a pass over {@code rows} rows whose largest input has {@code cells} cells: queues it on
+   * the device, which runs passes one after another in the order they came, as a CUDA stream runs
+   * the kernels of runs launched on it; the caller waits until its pass is done (the cost covers
+   * copying the results off the device), then makes the outputs on its own thread, as the ONNX
+   * Runtime engine copies a run's results into the Java heap after the run. A pass queued while
+   * another runs starts the moment that one ends, whether or not its caller's thread is then on a
+   * core, as a GPU starts launched work without the host.
    *
    * @throws IllegalStateException over the memory limit: what the ONNX Runtime engine throws for a
    *     CUDA out-of-memory (its message, an {@link OrtException} as the cause)
    */
   public <T> T forward(int rows, long cells, Supplier<T> outputs) {
-    compute(rows, cells);
+    long done = enqueue(rows, cells);
+    // parkNanos wakes within tens of microseconds, where Thread.sleep rounds to milliseconds on JDK 17
+    for (long now = System.nanoTime(); now < done; now = System.nanoTime()) LockSupport.parkNanos(done - now);
     return outputs.get();
   }
 
-  private synchronized void compute(int rows, long cells) {
+  /** Books the pass on the device's timeline; when it will be done. */
+  private synchronized long enqueue(int rows, long cells) {
     if (cells > cost.memoryCells()) {
       outOfMemory++;
       String message = "Error code - ORT_RUNTIME_EXCEPTION - message: Non-zero status code returned while running"
@@ -80,14 +88,13 @@ public final class SimulatedGpu {
       throw new IllegalStateException("ONNX Runtime run failed: " + message,
           new OrtException(OrtException.OrtErrorCode.ORT_RUNTIME_EXCEPTION, message));
     }
-    long started = System.nanoTime();
-    long until = started + cost.launchNanos() + cost.cellNanos() * cells;
-    // parkNanos wakes within tens of microseconds, where Thread.sleep rounds to milliseconds on JDK 17
-    for (long now = started; now < until; now = System.nanoTime()) LockSupport.parkNanos(until - now);
-    long ended = System.nanoTime();
-    busyNanos += ended - started;
+    long started = Math.max(System.nanoTime(), freeAt);
+    long took = cost.launchNanos() + cost.cellNanos() * cells;
+    freeAt = started + took;
+    busyNanos += took;
     this.cells += cells;
-    passes.add(new Pass(rows, started, ended));
+    passes.add(new Pass(rows, started, freeAt));
+    return freeAt;
   }
 
   public synchronized Usage usage() {

@@ -60,6 +60,35 @@ class SimulatedGpuTest {
   }
 
   @Test
+  void passesQueuedWhileTheDeviceComputesRunBackToBackInTheOrderTheyCame() throws Exception {
+    SimulatedGpu gpu = new SimulatedGpu(new SimulatedGpu.Cost(Duration.ofMillis(100).toNanos(), 0, Long.MAX_VALUE));
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      long before = System.nanoTime();
+      Future<Long> first = callers.submit(() -> gpu.forward(1, 1, System::nanoTime));
+      Thread.sleep(30);
+      Future<Long> second = callers.submit(() -> gpu.forward(2, 1, System::nanoTime));
+      long firstReturned = first.get();
+      long secondReturned = second.get();
+
+      List<SimulatedGpu.Pass> passes = gpu.usage().passes();
+      assertEquals(List.of(1, 2), gpu.usage().rowsPerForward());
+      assertTrue(passes.get(0).startNanos() >= before);
+      assertEquals(passes.get(0).endNanos(), passes.get(1).startNanos(), "the second starts as the first ends");
+      assertEquals(Duration.ofMillis(200).toNanos(), gpu.usage().busyNanos());
+      assertTrue(firstReturned >= passes.get(0).endNanos() && secondReturned >= passes.get(1).endNanos(),
+          "each caller gets its outputs after its own pass");
+
+      Thread.sleep(50);
+      long idle = System.nanoTime();
+      gpu.forward(3, 1, () -> null);
+      assertTrue(gpu.usage().passes().get(2).startNanos() >= idle, "an idle device starts a pass when it comes");
+    } finally {
+      callers.shutdown();
+    }
+  }
+
+  @Test
   void afterAMergeRunsOutOfMemoryTheWorkerMergesOnlyWhatFits() throws Exception {
     // four tasks' batches of 2 rows x 8 tokens (16 cells); the device holds 40 cells
     SimulatedGpu gpu = new SimulatedGpu(new SimulatedGpu.Cost(Duration.ofMillis(20).toNanos(), 0, 40));
