@@ -34,12 +34,13 @@ enum DeviceWorkerMode {
    * 256 rows, eight default batches; no wait: a pass starts as soon as the device is idle, merging
    * only what already waits. While the device is the bottleneck, requests queue during each pass
    * and merge anyway; while it is not, waiting for company would leave it idle and hold the tasks
-   * back. Two threads: while one runs a pass, the other merges the next and waits for the device,
-   * so the device does not wait for a thread to hand one pass's outputs back and merge the next
-   * (as launches queue on a CUDA stream); it also holds two merged batches in memory, which the
-   * worker's memory ceiling learns.
+   * back. Four threads: while one pass runs, the others have merged the next ones and queued them
+   * on the device (as launches queue on a CUDA stream), so the device runs on while a thread hands
+   * a pass's outputs back or the JVM stops for a collection; with two, one queued pass (20 ms on
+   * the gpu-sim benchmark's slow device) did not cover the pauses of a busy 2-core executor. The
+   * device holds up to four merged batches in memory, which the worker's memory ceiling learns.
    */
-  static final CoalescingWorker.Settings SETTINGS = CoalescingWorker.Settings.of(256, Duration.ZERO).withThreads(2);
+  static final CoalescingWorker.Settings SETTINGS = CoalescingWorker.Settings.of(256, Duration.ZERO).withThreads(4);
 
   static DeviceWorkerMode fromEnvironment() {
     return parse(System.getenv(VARIABLE));

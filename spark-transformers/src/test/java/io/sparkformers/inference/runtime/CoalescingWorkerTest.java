@@ -37,9 +37,9 @@ class CoalescingWorkerTest {
     return inputs.stream().map(x -> 2 * x).toList();
   };
 
-  /** One worker thread (the SQL functions), and two (the device worker), collecting batches in turn. */
+  /** One worker thread (the SQL functions), and two and four (the device worker's), collecting batches in turn. */
   @ParameterizedTest
-  @ValueSource(ints = {1, 2})
+  @ValueSource(ints = {1, 2, 4})
   void concurrentCallersShareBatchesAndEachGetsItsOwnOutput(int workerThreads) throws Exception {
     List<Integer> sizes = new CopyOnWriteArrayList<>();
     Function<List<Integer>, List<Integer>> recording = inputs -> {

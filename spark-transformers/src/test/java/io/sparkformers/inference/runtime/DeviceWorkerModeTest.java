@@ -59,9 +59,9 @@ class DeviceWorkerModeTest {
   }
 
   @Test
-  void theDeviceWorkerTakesItsNextPassWhileTheDeviceRunsOne() {
-    // what CoalescingWorkerTest shows two threads do: one collects and merges while the other's pass runs
-    assertEquals(2, DeviceWorkerMode.SETTINGS.threads());
+  void theDeviceWorkerQueuesItsNextPassesWhileTheDeviceRunsOne() {
+    // what CoalescingWorkerTest shows several threads do: the others collect and merge while one's pass runs
+    assertEquals(4, DeviceWorkerMode.SETTINGS.threads());
   }
 
   @Test
