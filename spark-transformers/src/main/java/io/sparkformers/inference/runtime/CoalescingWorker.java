@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -26,8 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A thread takes the oldest request and, for at most {@code maxWait}, the waiting ones that
  * merge with it (see {@link Batching#size}), up to {@code maxRows} rows, or until every caller that
- * has {@link #join joined} is waiting: each waits for its own request, so no more can come. Requests
- * that do not merge with it wait for the next batch. A full queue blocks the submitting thread.
+ * has {@link #join joined} is waiting: each waits for its own request, so no more can come. Of the
+ * requests already waiting it takes first those that grow the merge least beyond their own size
+ * (text batches of the nearest lengths, which pad least). Requests left out wait for the next batch,
+ * which the oldest of them starts. A full queue blocks the submitting thread.
  * With several threads, one collects a batch at a time, in the order requests came, while the
  * others run theirs.
  *
@@ -271,17 +272,19 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
     }
   }
 
-  /** The oldest request and the waiting ones that merge with it, within maxRows and the size ceiling. */
+  /**
+   * The oldest request and the waiting ones that merge with it, within maxRows and the size ceiling:
+   * of what already waits, those that add the least to the merge beyond their own size first (for
+   * text, the fewest pad cells), then what comes within maxWait, in the order it comes.
+   */
   private List<Request<R, O>> nextBatch() throws InterruptedException {
     List<Request<R, O>> batch = new ArrayList<>(List.of(held.isEmpty() ? queue.take() : held.poll()));
+    queue.drainTo(held, settings.queueCapacity() - held.size());
     int merged = batch.get(0).rows;
-    for (Iterator<Request<R, O>> it = held.iterator(); it.hasNext(); ) {
-      Request<R, O> r = it.next();
-      if (fits(batch, merged, r)) {
-        batch.add(r);
-        merged += r.rows;
-        it.remove();
-      }
+    for (Request<R, O> r = closest(batch, merged); r != null; r = closest(batch, merged)) {
+      batch.add(r);
+      merged += r.rows;
+      held.remove(r);
     }
     long deadline = System.nanoTime() + settings.maxWait().toNanos();
     // held stays within one queue's worth, so requests taken but not run are bounded too
@@ -306,10 +309,32 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
     return batch;
   }
 
+  /** The held request that fits the batch and adds least beyond its own size; the oldest of equals; null if none fits. */
+  private Request<R, O> closest(List<Request<R, O>> batch, int merged) {
+    long current = size(batch);
+    Request<R, O> best = null;
+    long bestAdded = Long.MAX_VALUE;
+    for (Request<R, O> r : held) {
+      long size = sizeWith(batch, merged, r);
+      if (size < 0) continue;
+      long added = size - current - size(List.of(r));
+      if (added < bestAdded) {
+        best = r;
+        bestAdded = added;
+      }
+    }
+    return best;
+  }
+
   private boolean fits(List<Request<R, O>> batch, int merged, Request<R, O> next) {
-    if (merged + next.rows > settings.maxRows()) return false;
+    return sizeWith(batch, merged, next) >= 0;
+  }
+
+  /** The size of the batch with {@code next} added; -1 if that is over maxRows or the ceiling, or cannot merge. */
+  private long sizeWith(List<Request<R, O>> batch, int merged, Request<R, O> next) {
+    if (merged + next.rows > settings.maxRows()) return -1;
     long size = size(with(batch, next));
-    return size >= 0 && size <= sizeCeiling;
+    return size <= sizeCeiling ? size : -1;
   }
 
   /** With no caller joined, who else may call is unknown, so only maxRows and maxWait apply. */

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -132,6 +134,45 @@ class CoalescingWorkerTest {
       });
       assertEquals(List.of(List.of(0), List.of(1, 2), List.of(3)), batches,
           "each pass took what waited when it started: the two queued behind the first, merged");
+    }
+  }
+
+  @Test
+  void ofTheRequestsWaitingABatchTakesThoseThatPadLeast() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+    // each request is a text batch of one row of that many tokens; a merge pads them to its longest
+    CoalescingWorker.Batching<Integer, Integer> lengths = new CoalescingWorker.Batching<>() {
+      @Override
+      public int rows(Integer request) {
+        return 1;
+      }
+
+      @Override
+      public long size(List<Integer> requests) {
+        return (long) requests.size() * Collections.max(requests);
+      }
+
+      @Override
+      public List<Integer> run(List<Integer> requests) {
+        batches.add(requests);
+        if (requests.contains(0)) awaitUninterruptibly(release);
+        return requests;
+      }
+    };
+    try (var worker = CoalescingWorker.start("test-nearest", settings(3, Duration.ZERO), lengths)) {
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        var first = worker.submit(0);
+        while (batches.isEmpty()) sleep(1);
+        List<Integer> waiting = List.of(10, 50, 11, 49, 12, 48);
+        List<CompletableFuture<Integer>> results = new ArrayList<>();
+        for (int length : waiting) results.add(worker.submit(length));
+        release.countDown();
+        assertEquals(0, first.get());
+        for (int i = 0; i < waiting.size(); i++) assertEquals(waiting.get(i), results.get(i).get());
+      });
+      assertEquals(List.of(List.of(0), List.of(10, 11, 12), List.of(50, 49, 48)), batches,
+          "the oldest waiting starts each batch, with the nearest lengths (in arrival order, 10, 50 and 11 would pad to 50)");
     }
   }
 
