@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
  * has {@link #join joined} is waiting: each waits for its own request, so no more can come. Of the
  * requests already waiting it takes first those that grow the merge least beyond their own size
  * (text batches of the nearest lengths, which pad least). Requests left out wait for the next batch,
- * which the oldest of them starts. A worker that merges only behind a run (the device worker) runs
- * the oldest request alone when no batch is running. A full queue blocks the submitting thread.
+ * which the oldest of them starts. A full queue blocks the submitting thread.
  * With several threads, one collects a batch at a time, in the order requests came, while the
  * others run theirs.
  *
@@ -88,13 +87,8 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
    * @param maxWait how long a thread, holding a request, waits for more to merge with it; zero
    *     runs at once what already waits (the device worker: a pass starts whenever the device is free)
    * @param threads how many batches may run at once
-   * @param mergeOnlyBehindARun whether a thread that finds no batch running runs the oldest request
-   *     alone (the device worker: merging saves a device only the launches of passes that would
-   *     queue behind one another, and costs the callers a copy of their rows out of the merged
-   *     outputs; requests that wait behind a running pass still merge)
    */
-  public record Settings(int queueCapacity, int maxRows, Duration maxWait, int threads, boolean mergeOnlyBehindARun)
-      implements Serializable {
+  public record Settings(int queueCapacity, int maxRows, Duration maxWait, int threads) implements Serializable {
     public Settings {
       if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be >= 1, got " + queueCapacity);
       if (maxRows < 1) throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
@@ -104,18 +98,14 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
 
     /**
      * Four requests per core: a caller waits for its own request and an executor runs at most a task
-     * per core, so the queue fills only when more threads submit. One thread, always merging.
+     * per core, so the queue fills only when more threads submit.
      */
     public static Settings of(int maxRows, Duration maxWait) {
-      return new Settings(4 * Runtime.getRuntime().availableProcessors(), maxRows, maxWait, 1, false);
+      return new Settings(4 * Runtime.getRuntime().availableProcessors(), maxRows, maxWait, 1);
     }
 
     public Settings withThreads(int n) {
-      return new Settings(queueCapacity, maxRows, maxWait, n, mergeOnlyBehindARun);
-    }
-
-    public Settings mergingOnlyBehindARun() {
-      return new Settings(queueCapacity, maxRows, maxWait, threads, true);
+      return new Settings(queueCapacity, maxRows, maxWait, n);
     }
   }
 
@@ -148,9 +138,6 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   private final ReentrantLock collecting = new ReentrantLock();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closed;
-
-  /** Batches collected and not yet done. */
-  private final AtomicInteger running = new AtomicInteger();
 
   /** Threads that have said they will call, until they leave. */
   private final AtomicInteger callers = new AtomicInteger();
@@ -270,26 +257,16 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
 
   private void serve() {
     try {
-      while (!closed) {
-        List<Request<R, O>> batch = collect();
-        try {
-          run(batch);
-        } finally {
-          running.decrementAndGet();
-        }
-      }
+      while (!closed) run(collect());
     } catch (InterruptedException e) {
       // close() stops the threads
     }
   }
 
-  /** The next batch, counted as running before the next thread collects, so that one sees it running. */
   private List<Request<R, O>> collect() throws InterruptedException {
     collecting.lockInterruptibly();
     try {
-      List<Request<R, O>> batch = nextBatch();
-      running.incrementAndGet();
-      return batch;
+      return nextBatch();
     } finally {
       collecting.unlock();
     }
@@ -298,17 +275,10 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   /**
    * The oldest request and the waiting ones that merge with it, within maxRows and the size ceiling:
    * of what already waits, those that add the least to the merge beyond their own size first (for
-   * text, the fewest pad cells), then what comes within maxWait, in the order it comes. With
-   * mergeOnlyBehindARun and no batch running, the oldest alone.
+   * text, the fewest pad cells), then what comes within maxWait, in the order it comes.
    */
   private List<Request<R, O>> nextBatch() throws InterruptedException {
     List<Request<R, O>> batch = new ArrayList<>(List.of(held.isEmpty() ? queue.take() : held.poll()));
-    if (!settings.mergeOnlyBehindARun() || running.get() > 0) merge(batch);
-    batch.removeIf(r -> r.result.isDone()); // given up by their callers
-    return batch;
-  }
-
-  private void merge(List<Request<R, O>> batch) {
     queue.drainTo(held, settings.queueCapacity() - held.size());
     int merged = batch.get(0).rows;
     for (Request<R, O> r = closest(batch, merged); r != null; r = closest(batch, merged)) {
@@ -335,6 +305,8 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
         held.add(r);
       }
     }
+    batch.removeIf(r -> r.result.isDone()); // given up by their callers
+    return batch;
   }
 
   /** The held request that fits the batch and adds least beyond its own size; the oldest of equals; null if none fits. */

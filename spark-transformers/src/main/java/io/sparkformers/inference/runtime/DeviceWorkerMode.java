@@ -39,12 +39,8 @@ enum DeviceWorkerMode {
    * a pass's outputs back or the JVM stops for a collection; with two, one queued pass (20 ms on
    * the gpu-sim benchmark's slow device) did not cover the pauses of a busy 2-core executor. The
    * device holds up to four merged batches in memory, which the worker's memory ceiling learns.
-   * Merging only behind a running pass: a device with nothing to run gains nothing from a merge,
-   * while the tasks would pay a copy of their rows out of the merged outputs (on the benchmark's
-   * fast device, the worker then cost a fifth of the rows/s).
    */
-  static final CoalescingWorker.Settings SETTINGS =
-      CoalescingWorker.Settings.of(256, Duration.ZERO).withThreads(4).mergingOnlyBehindARun();
+  static final CoalescingWorker.Settings SETTINGS = CoalescingWorker.Settings.of(256, Duration.ZERO).withThreads(4);
 
   static DeviceWorkerMode fromEnvironment() {
     return parse(System.getenv(VARIABLE));

@@ -197,52 +197,6 @@ class CoalescingWorkerTest {
   }
 
   @Test
-  void mergingOnlyBehindARunWhatWaitsWhileNothingRunsRunsAlone() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-    try (var worker = CoalescingWorker.start("test-alone", settings(256, Duration.ZERO).mergingOnlyBehindARun(),
-        rowsOf(recording(batches, Map.of(0, release))))) {
-      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-        var first = worker.submit(0);
-        while (batches.isEmpty()) sleep(1);
-        List<CompletableFuture<Integer>> waiting = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) waiting.add(worker.submit(i));
-        release.countDown();
-        assertEquals(0, first.get());
-        for (int i = 0; i < 3; i++) assertEquals(2 * (i + 1), waiting.get(i).get());
-      });
-      assertEquals(List.of(List.of(0), List.of(1), List.of(2), List.of(3)), batches,
-          "each collected when no batch ran (without mergeOnlyBehindARun: [0], [1, 2, 3])");
-    }
-  }
-
-  @Test
-  void mergingOnlyBehindARunWhatWaitsWhileABatchRunsMerges() throws Exception {
-    CountDownLatch releaseFirst = new CountDownLatch(1);
-    CountDownLatch releaseSecond = new CountDownLatch(1);
-    List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-    try (var worker = CoalescingWorker.start("test-behind",
-        settings(256, Duration.ZERO).withThreads(2).mergingOnlyBehindARun(),
-        rowsOf(recording(batches, Map.of(0, releaseFirst, 1, releaseSecond))))) {
-      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-        var first = worker.submit(0);
-        while (batches.size() < 1) sleep(1);
-        var second = worker.submit(1);
-        while (batches.size() < 2) sleep(1);
-        List<CompletableFuture<Integer>> behind = new ArrayList<>();
-        for (int i = 2; i <= 4; i++) behind.add(worker.submit(i));
-        releaseFirst.countDown();
-        while (batches.size() < 3) sleep(1);
-        releaseSecond.countDown();
-        assertEquals(List.of(0, 2), List.of(first.get(), second.get()));
-        for (int i = 0; i < 3; i++) assertEquals(2 * (i + 2), behind.get(i).get());
-      });
-      assertEquals(List.of(List.of(0), List.of(1), List.of(2, 3, 4)), batches,
-          "2, 3 and 4 were collected while the batch of 1 ran");
-    }
-  }
-
-  @Test
   void oneThreadRunsOneBatchAtATime() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
@@ -371,7 +325,7 @@ class CoalescingWorkerTest {
   void aFullQueueBlocksTheSubmitterUntilTheWorkerDrainsIt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
-    try (var worker = CoalescingWorker.start("test-queue", new CoalescingWorker.Settings(2, 64, Duration.ZERO, 1, false),
+    try (var worker = CoalescingWorker.start("test-queue", new CoalescingWorker.Settings(2, 64, Duration.ZERO, 1),
         rowsOf(heldWhileRunning(0, release, ran)))) {
       var first = worker.submit(0);
       while (!ran.contains(0)) sleep(1);
@@ -480,24 +434,12 @@ class CoalescingWorkerTest {
   }
 
   private static CoalescingWorker.Settings settings(int maxRows, Duration maxWait) {
-    return new CoalescingWorker.Settings(64, maxRows, maxWait, 1, false);
+    return new CoalescingWorker.Settings(64, maxRows, maxWait, 1);
   }
 
   /** Requests of one row each, run by {@code batch}. */
   private static CoalescingWorker.Batching<Integer, Integer> rowsOf(Function<List<Integer>, List<Integer>> batch) {
     return CoalescingWorker.Batching.oneRowEach(batch);
-  }
-
-  /** SLOW_DOUBLE, recording each batch as it starts; a batch holding a key of {@code holds} runs once its latch opens. */
-  private static Function<List<Integer>, List<Integer>> recording(List<List<Integer>> batches,
-      Map<Integer, CountDownLatch> holds) {
-    return inputs -> {
-      batches.add(inputs);
-      holds.forEach((held, release) -> {
-        if (inputs.contains(held)) awaitUninterruptibly(release);
-      });
-      return SLOW_DOUBLE.apply(inputs);
-    };
   }
 
   /** SLOW_DOUBLE, except that a batch holding {@code held} runs only once {@code release} opens. */

@@ -2,7 +2,6 @@ package io.sparkformers.inference.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** DESIGN section 3: on a GPU the device worker runs the forward passes; on CPU each task does. */
 class DeviceWorkerModeTest {
-  private static final CoalescingWorker.Settings SETTINGS = new CoalescingWorker.Settings(8, 256, Duration.ofMillis(2), 1, false);
+  private static final CoalescingWorker.Settings SETTINGS = new CoalescingWorker.Settings(8, 256, Duration.ofMillis(2), 1);
   private final DoublingSession plain = new DoublingSession();
 
   @Test
@@ -63,12 +62,6 @@ class DeviceWorkerModeTest {
   void theDeviceWorkerQueuesItsNextPassesWhileTheDeviceRunsOne() {
     // what CoalescingWorkerTest shows several threads do: the others collect and merge while one's pass runs
     assertEquals(4, DeviceWorkerMode.SETTINGS.threads());
-  }
-
-  @Test
-  void theDeviceWorkerMergesOnlyWhatWaitsBehindARunningPass() {
-    // what CoalescingWorkerTest shows such a worker does: with nothing running, the oldest runs alone
-    assertTrue(DeviceWorkerMode.SETTINGS.mergeOnlyBehindARun());
   }
 
   @Test
