@@ -30,8 +30,10 @@ import org.apache.spark.sql.SparkSession;
  * wall time of the run), rows per forward pass (p10, p50, p90, max, mean) and forward passes that
  * failed for the device's memory (each split by the worker or the task).
  *
- * <p>System properties: bench.rows (20000), sim.memoryCells (12288: rows x padded tokens), and the
- * devices' speeds relative to pre-processing, sim.slow.speed (0.5) and sim.fast.speed (2).
+ * <p>System properties: bench.rows (300000: each configuration's JVM is fresh and pre-processes
+ * slowly until compiled; at 100,000 rows, 9 s a run, most of the device's long gaps came in a run's
+ * first 3 s), sim.memoryCells (12288: rows x padded tokens), and the devices' speeds relative to
+ * pre-processing, sim.slow.speed (0.5) and sim.fast.speed (2).
  */
 public final class GpuSimBench {
   static final int TASKS = 4;
@@ -49,7 +51,7 @@ public final class GpuSimBench {
     if (args.length != 1 || !args[0].equals("gpu-sim")) {
       throw new IllegalArgumentException("usage: GpuSimBench gpu-sim | GpuSimBench run ROWS");
     }
-    long rows = Long.getLong("bench.rows", 20_000);
+    long rows = Long.getLong("bench.rows", 300_000);
     long memory = Long.getLong("sim.memoryCells", 12_288);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("task", "feature-extraction");

@@ -322,6 +322,7 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
         best = r;
         bestAdded = added;
       }
+      if (added <= 0) break; // nothing fits better (one-row requests: always the first)
     }
     return best;
   }
