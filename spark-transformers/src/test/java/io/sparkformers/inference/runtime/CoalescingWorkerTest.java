@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -142,24 +143,13 @@ class CoalescingWorkerTest {
     CountDownLatch release = new CountDownLatch(1);
     List<List<Integer>> batches = new CopyOnWriteArrayList<>();
     // each request is a text batch of one row of that many tokens; a merge pads them to its longest
-    CoalescingWorker.Batching<Integer, Integer> lengths = new CoalescingWorker.Batching<>() {
-      @Override
-      public int rows(Integer request) {
-        return 1;
-      }
-
-      @Override
-      public long size(List<Integer> requests) {
-        return (long) requests.size() * Collections.max(requests);
-      }
-
-      @Override
-      public List<Integer> run(List<Integer> requests) {
-        batches.add(requests);
-        if (requests.contains(0)) awaitUninterruptibly(release);
-        return requests;
-      }
-    };
+    CoalescingWorker.Batching<Integer, Integer> lengths = oneRowSized(
+        requests -> (long) requests.size() * Collections.max(requests),
+        requests -> {
+          batches.add(requests);
+          if (requests.contains(0)) awaitUninterruptibly(release);
+          return requests;
+        });
     try (var worker = CoalescingWorker.start("test-nearest", settings(3, Duration.ZERO), lengths)) {
       assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
         var first = worker.submit(0);
@@ -353,22 +343,8 @@ class CoalescingWorkerTest {
       return SLOW_DOUBLE.apply(inputs);
     };
     // odd and even numbers do not merge, as tensors of different shapes
-    CoalescingWorker.Batching<Integer, Integer> byParity = new CoalescingWorker.Batching<>() {
-      @Override
-      public int rows(Integer request) {
-        return 1;
-      }
-
-      @Override
-      public long size(List<Integer> requests) {
-        return requests.stream().map(x -> x % 2).distinct().count() == 1 ? requests.size() : -1;
-      }
-
-      @Override
-      public List<Integer> run(List<Integer> requests) {
-        return recording.apply(requests);
-      }
-    };
+    CoalescingWorker.Batching<Integer, Integer> byParity = oneRowSized(
+        requests -> requests.stream().map(x -> x % 2).distinct().count() == 1 ? requests.size() : -1, recording);
     try (var worker = CoalescingWorker.start("test-parity", settings(64, Duration.ofMillis(50)), byParity)) {
       var first = worker.submit(0);
       while (batches.isEmpty()) sleep(1);
@@ -435,6 +411,27 @@ class CoalescingWorkerTest {
 
   private static CoalescingWorker.Settings settings(int maxRows, Duration maxWait) {
     return new CoalescingWorker.Settings(64, maxRows, maxWait, 1);
+  }
+
+  /** Requests of one row each, of the given merged size (negative: they do not merge), run by {@code batch}. */
+  private static CoalescingWorker.Batching<Integer, Integer> oneRowSized(ToLongFunction<List<Integer>> size,
+      Function<List<Integer>, List<Integer>> batch) {
+    return new CoalescingWorker.Batching<>() {
+      @Override
+      public int rows(Integer request) {
+        return 1;
+      }
+
+      @Override
+      public long size(List<Integer> requests) {
+        return size.applyAsLong(requests);
+      }
+
+      @Override
+      public List<Integer> run(List<Integer> requests) {
+        return batch.apply(requests);
+      }
+    };
   }
 
   /** Requests of one row each, run by {@code batch}. */
