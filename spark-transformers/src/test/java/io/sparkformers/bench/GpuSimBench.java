@@ -152,17 +152,18 @@ public final class GpuSimBench {
     gaps.sort(null);
     idle.put("before_first_pass_s", Bench.round((passes.get(0).startNanos() - started) / 1e9));
     idle.put("between_passes_s", Bench.round(gaps.stream().mapToLong(Long::longValue).sum() / 1e9));
-    for (int percent : new int[] {50, 90, 99, 100}) {
-      long gap = gaps.isEmpty() ? 0 : gaps.get(Math.min(gaps.size() - 1, percent * gaps.size() / 100));
-      idle.put(percent == 100 ? "gap_max_micros" : "gap_p" + percent + "_micros", gap / 1_000);
-    }
+    idle.put("gap_p50_micros", percentile(gaps, 0.5) / 1_000);
+    idle.put("gap_p90_micros", percentile(gaps, 0.9) / 1_000);
+    idle.put("gap_p99_micros", percentile(gaps, 0.99) / 1_000);
+    idle.put("gap_max_micros", percentile(gaps, 1) / 1_000);
     idle.put("gaps_over_1ms", gaps.stream().filter(g -> g > 1_000_000).count());
     idle.put("after_last_pass_s", Bench.round((ended - passes.get(passes.size() - 1).endNanos()) / 1e9));
     return idle;
   }
 
-  private static int percentile(List<Integer> sorted, double p) {
-    return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+  /** The value a fraction {@code p} of the way up a sorted list (1: the largest); 0 for none. */
+  private static long percentile(List<? extends Number> sorted, double p) {
+    return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size()))).longValue();
   }
 
   /** The stage over sentences [from, to) in {@link #TASKS} partitions, written to the noop sink so every row is computed. */
