@@ -41,6 +41,10 @@ public final class GpuSimBench {
   /** The launch's share of an unmerged batch's time on the device: what merging can save. */
   static final double LAUNCH_SHARE = 0.5;
 
+  /** The JVM's CPU time, every thread's: whether the host is saturated, and what a row costs it. */
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
   private GpuSimBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -116,15 +120,19 @@ public final class GpuSimBench {
       embed(spark, model, 0, 2_000); // Spark, tokenizer, session, JIT
       SimulatedGpu gpu = SimulatedGpu.device(0);
       SimulatedGpu.Usage before = gpu.usage();
+      long cpuBefore = PROCESS.getProcessCpuTime();
       long started = System.nanoTime();
       embed(spark, model, 0, rows);
       long wall = System.nanoTime() - started;
+      long cpu = PROCESS.getProcessCpuTime() - cpuBefore;
       SimulatedGpu.Usage after = gpu.usage();
       List<SimulatedGpu.Pass> run = after.passes().subList(before.passes().size(), after.passes().size());
       List<Integer> passes = new ArrayList<>(run.stream().map(SimulatedGpu.Pass::rows).toList());
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("rows_per_s", Bench.round(rows / (wall / 1e9)));
       out.put("device_busy_fraction", Bench.round((double) (after.busyNanos() - before.busyNanos()) / wall));
+      out.put("host_cores_busy", Bench.round((double) cpu / wall));
+      out.put("host_cpu_micros_per_row", Bench.round(cpu / 1e3 / rows));
       out.put("device_idle", idle(run, started, started + wall));
       out.put("forward_passes", passes.size());
       passes.sort(null);
