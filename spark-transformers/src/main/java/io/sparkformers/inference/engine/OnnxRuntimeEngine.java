@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** ONNX Runtime Java: the default engine (CPU; CUDA execution provider in the gpu build). */
 public final class OnnxRuntimeEngine implements InferenceEngine {
   public static final OnnxRuntimeEngine INSTANCE = new OnnxRuntimeEngine();
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeEngine.class);
 
   private OnnxRuntimeEngine() {}
 
@@ -57,12 +60,16 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
   private static final class Session extends DeclaredSession {
     private final OrtSession session;
     private final OrtResidentRuns residentRuns;
+    private final OrtPinnedOutputs pinnedOutputs;
+    /** False once a run into pinned outputs failed where the usual run did not: the graph's dimension names lie. */
+    private volatile boolean pinning = true;
 
     Session(OrtSession session) throws OrtException {
       super(List.copyOf(session.getInputNames()), List.copyOf(session.getOutputNames()),
           tensorShapes(session.getInputInfo()), tensorShapes(session.getOutputInfo()));
       this.session = session;
       this.residentRuns = new OrtResidentRuns(session, inputNames());
+      this.pinnedOutputs = new OrtPinnedOutputs(session);
     }
 
     @Override
@@ -82,14 +89,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
 
     @Override
     public Map<String, Tensor> run(Map<String, Tensor> inputs, String... wanted) {
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
       Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
       try {
-        for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
-          if (inputNames().contains(e.getKey())) {
-            feeds.put(e.getKey(), toOrt(env, e.getValue()));
-          }
-        }
+        feeds(inputs, feeds);
         Set<String> names = wanted.length == 0 ? Set.copyOf(outputNames()) : Set.of(wanted);
         try (OrtSession.Result result = session.run(feeds, names)) {
           Map<String, Tensor> out = new LinkedHashMap<>();
@@ -102,6 +104,38 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         throw new IllegalStateException("ONNX Runtime run failed: " + e.getMessage(), e);
       } finally {
         feeds.values().forEach(OnnxTensor::close);
+      }
+    }
+
+    /**
+     * Into pinned outputs ({@link OrtPinnedOutputs}) when the graph's dimension names give every
+     * output's shape; otherwise the usual run, held in the heap.
+     */
+    @Override
+    public HeldOutputs runHeld(Map<String, Tensor> inputs, String... wanted) {
+      Map<String, long[]> shapes = pinning ? pinnedOutputs.shapes(inputs, wanted.length == 0 ? outputNames() : List.of(wanted)) : null;
+      if (shapes == null) return HeldOutputs.inHeap(run(inputs, wanted));
+      Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+      try {
+        feeds(inputs, feeds);
+        return pinnedOutputs.run(feeds, shapes);
+      } catch (OrtException | RuntimeException pinnedFailure) {
+        // the usual run throws what the run itself has against these inputs; if it passes, the pinned shapes were wrong
+        HeldOutputs usual = HeldOutputs.inHeap(run(inputs, wanted));
+        pinning = false;
+        LOG.warn("{}: outputs of the sizes its dimension names give failed ({}); its runs copy outputs whole from now on",
+            this, pinnedFailure.getMessage());
+        return usual;
+      } finally {
+        feeds.values().forEach(OnnxTensor::close);
+      }
+    }
+
+    /** The inputs the graph takes, as ONNX Runtime tensors the caller closes. */
+    private void feeds(Map<String, Tensor> inputs, Map<String, OnnxTensor> feeds) throws OrtException {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+        if (inputNames().contains(e.getKey())) feeds.put(e.getKey(), toOrt(env, e.getValue()));
       }
     }
 

@@ -111,6 +111,17 @@ public final class Tensor {
     return new Tensor(type, out, newShape);
   }
 
+  /**
+   * Rows {@code from} (inclusive) to {@code to} (exclusive) of axis 0 and, of axis 1, at most the
+   * first {@code positions}: one caller's part of a merged output, its padding cut off, in one copy.
+   */
+  public Tensor rows(int from, int to, int positions) {
+    RowRange part = RowRange.of(shape, from, to, positions);
+    Object out = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), part.size());
+    part.copy((source, target, length) -> System.arraycopy(data, source, out, target, length));
+    return new Tensor(type, out, part.shape());
+  }
+
   private Object cast(Type wanted) {
     if (type != wanted) {
       throw new IllegalStateException("tensor is " + type + ", not " + wanted);

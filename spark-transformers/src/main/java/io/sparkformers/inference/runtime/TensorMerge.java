@@ -1,5 +1,6 @@
 package io.sparkformers.inference.runtime;
 
+import io.sparkformers.inference.engine.HeldOutputs;
 import io.sparkformers.inference.engine.ModelSession;
 import io.sparkformers.inference.engine.Tensor;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -141,6 +143,8 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
   /**
    * Runs the merged pass; each request's outputs are cut from it by the supplier, which its caller
    * calls on its own thread, so the worker's thread copies no output and the device waits less.
+   * The outputs stay where the engine wrote them ({@link ModelSession#runHeld}) until every
+   * request has taken its rows, so each row reaches the heap once.
    */
   @Override
   public List<Supplier<Map<String, Tensor>>> run(List<Forward> requests) {
@@ -157,38 +161,51 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
       stacked.put(input, parts.get(0).padded() ? TensorRows.concatPadded(parts, longest) : TensorRows.concat(parts));
     }
     int total = requests.stream().mapToInt(r -> r.rows).sum();
-    Map<String, Tensor> outputs = session.run(stacked, requests.get(0).outputs);
+    HeldOutputs outputs = session.runHeld(stacked, requests.get(0).outputs);
     Set<String> sequences = new LinkedHashSet<>();
-    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-      long[] shape = e.getValue().shape();
-      if (shape.length == 0 || shape[0] != total) {
-        throw new IllegalStateException("output " + e.getKey() + " " + Arrays.toString(shape)
-            + " has no batch axis of " + total + " rows to cut back into requests");
-      }
-      if (padded && shape.length > 1 && !fixedAxis1(e.getKey())) {
-        if (shape[1] != longest) {
+    try {
+      for (Map.Entry<String, long[]> e : outputs.shapes().entrySet()) {
+        long[] shape = e.getValue();
+        if (shape.length == 0 || shape[0] != total) {
           throw new IllegalStateException("output " + e.getKey() + " " + Arrays.toString(shape)
-              + " has no sequence axis of " + longest + " positions to cut the padding from");
+              + " has no batch axis of " + total + " rows to cut back into requests");
         }
-        sequences.add(e.getKey());
+        if (padded && shape.length > 1 && !fixedAxis1(e.getKey())) {
+          if (shape[1] != longest) {
+            throw new IllegalStateException("output " + e.getKey() + " " + Arrays.toString(shape)
+                + " has no sequence axis of " + longest + " positions to cut the padding from");
+          }
+          sequences.add(e.getKey());
+        }
       }
+    } catch (RuntimeException e) {
+      outputs.close();
+      throw e;
     }
+    // the last request to take its rows frees the outputs; one whose caller is gone leaves them to the collector
+    AtomicInteger uncut = new AtomicInteger(requests.size());
     List<Supplier<Map<String, Tensor>>> split = new ArrayList<>(requests.size());
     int from = 0;
     for (Forward r : requests) {
       int first = from;
-      split.add(() -> cut(outputs, sequences, first, r));
+      split.add(() -> {
+        try {
+          return cut(outputs, sequences, first, r);
+        } finally {
+          if (uncut.decrementAndGet() == 0) outputs.close();
+        }
+      });
       from += r.rows;
     }
     return split;
   }
 
   /** One request's rows of the merged outputs, the padding of their sequences cut off. */
-  private static Map<String, Tensor> cut(Map<String, Tensor> outputs, Set<String> sequences, int from, Forward r) {
+  private static Map<String, Tensor> cut(HeldOutputs outputs, Set<String> sequences, int from, Forward r) {
     Map<String, Tensor> own = new LinkedHashMap<>();
-    for (Map.Entry<String, Tensor> e : outputs.entrySet()) {
-      int positions = sequences.contains(e.getKey()) ? r.sequence : Integer.MAX_VALUE;
-      own.put(e.getKey(), TensorRows.rows(e.getValue(), from, from + r.rows, positions));
+    for (String name : outputs.shapes().keySet()) {
+      int positions = sequences.contains(name) ? r.sequence : Integer.MAX_VALUE;
+      own.put(name, outputs.rows(name, from, from + r.rows, positions));
     }
     return own;
   }

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Stacks tensors along their first axis (the batch) and cuts them apart again; pads a sequence on
- * axis 1 and cuts the padding off again.
+ * Stacks tensors along their first axis (the batch), padding a sequence on axis 1 to the longest
+ * ({@link Tensor#rows} cuts them apart again).
  */
 final class TensorRows {
   private TensorRows() {}
@@ -58,29 +58,6 @@ final class TensorRows {
     shape[0] = rows;
     shape[1] = length;
     return Tensor.longs(out, shape).paddedWith(first.padValue());
-  }
-
-  /**
-   * Rows {@code from} (inclusive) to {@code to} (exclusive) along dim 0 and, of axis 1, at most the
-   * first {@code positions}: a request's part of a merged output, its padding cut off, in one copy.
-   */
-  static Tensor rows(Tensor t, int from, int to, int positions) {
-    long[] shape = t.shape();
-    Object data = data(t);
-    int rowLength = shape[0] == 0 ? 0 : Array.getLength(data) / t.dim(0);
-    int keep = rowLength;
-    if (shape.length > 1 && positions < shape[1]) {
-      keep = inner(t) * positions;
-      shape[1] = positions;
-    }
-    shape[0] = to - from;
-    Object out = Array.newInstance(data.getClass().getComponentType(), (to - from) * keep);
-    if (keep == rowLength) {
-      System.arraycopy(data, from * rowLength, out, 0, (to - from) * rowLength);
-    } else {
-      for (int r = from; r < to; r++) System.arraycopy(data, r * rowLength, out, (r - from) * keep, keep);
-    }
-    return of(t.type(), out, shape);
   }
 
   /** Elements per position of axis 1: the product of the dims after it. */
