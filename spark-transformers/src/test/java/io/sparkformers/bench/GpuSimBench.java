@@ -27,7 +27,7 @@ import org.apache.spark.sql.SparkSession;
  * (the default budget). The devices' costs follow the pre-processing rate just measured: run
  * unmerged, 32-row batches, the slow device keeps up with half of it, the fast one with twice it;
  * half of a batch's time is the launch, half its padded tokens. Per configuration: rows/s, device_busy_fraction (time the device computes /
- * wall time of the run), rows per forward pass (p10, p50, p90, max, mean) and forward passes that
+ * wall time of the run), the host's CPU (cores busy, CPU time per row: whether the host or the device limits the run), rows per forward pass (p10, p50, p90, max, mean) and forward passes that
  * failed for the device's memory (each split by the worker or the task).
  *
  * <p>System properties: bench.rows (300000: each configuration's JVM is fresh and pre-processes
@@ -70,6 +70,7 @@ public final class GpuSimBench {
     double cellsPerRow = (double) alone.get("padded_cells_per_row");
     result.put("preprocess_rows_per_s", preprocess);
     result.put("padded_cells_per_row", cellsPerRow);
+    result.put("preprocess_host_cpu_micros_per_row", alone.get("host_cpu_micros_per_row"));
     for (String device : List.of("slow", "fast")) {
       // the device's speed relative to pre-processing measured just now, so a loaded machine keeps the sides apart
       double speed = Double.parseDouble(System.getProperty("sim." + device + ".speed", device.equals("slow") ? "0.5" : "2"));

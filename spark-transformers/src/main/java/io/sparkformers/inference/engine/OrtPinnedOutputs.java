@@ -95,13 +95,16 @@ final class OrtPinnedOutputs {
     }
   }
 
-  /** A free buffer of at least {@code bytes} bytes, or a new one. */
+  /**
+   * A free buffer of at least {@code bytes} bytes, or a new one of the next power of two: merged
+   * passes vary in size, and in a few sizes the free buffers soon fit any of them.
+   */
   private ByteBuffer take(int bytes) {
     for (ByteBuffer b = free.poll(); b != null; b = free.poll()) {
       if (b.capacity() >= bytes) return b;
       // too small for this pass: dropped, the collector frees it
     }
-    return ByteBuffer.allocateDirect(bytes);
+    return ByteBuffer.allocateDirect(bytes > 1 << 30 ? bytes : Math.max(1, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1));
   }
 
   /** Its first {@code bytes} bytes, in the order ONNX Runtime writes floats. */

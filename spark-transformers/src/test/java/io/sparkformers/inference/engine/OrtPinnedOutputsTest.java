@@ -53,6 +53,13 @@ class OrtPinnedOutputsTest {
           assertEquals(4, held.rows("last_hidden_state", 0, 1, 4).dim(1));
         }
       }
+      // a smaller pass in the larger buffer the last one freed
+      Map<String, Tensor> firstRow = new java.util.HashMap<>();
+      threeRows().forEach((name, t) -> firstRow.put(name, Tensor.longs(java.util.Arrays.copyOf(t.longs(), 7), 1, 7).paddedWith(0)));
+      try (HeldOutputs held = session.runHeld(firstRow, "last_hidden_state")) {
+        assertTensor(session.run(firstRow, "last_hidden_state").get("last_hidden_state"),
+            held.rows("last_hidden_state", 0, 1, Integer.MAX_VALUE));
+      }
     }
   }
 
