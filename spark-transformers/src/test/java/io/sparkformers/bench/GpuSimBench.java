@@ -30,11 +30,12 @@ import org.apache.spark.sql.SparkSession;
  * wall time of the run), the host's CPU (cores busy, CPU time per row: whether the host or the device limits the run), rows per forward pass (p10, p50, p90, max, mean) and forward passes that
  * failed for the device's memory (each split by the worker or the task).
  *
- * <p>The configurations run in {@code bench.rounds} rounds (3), one after another in each, with the
- * devices' costs set once from the first round's pre-processing rate; the JSON gives the median
- * and each round's value of the targets' figures ({@code median}), then every round's figures
- * ({@code per_round}): between fresh JVMs one configuration moves by 15-20% on a 2-core machine,
- * so one round does not settle a 10% target.
+ * <p>Every configuration runs {@code bench.rounds} times (3): pre-processing alone first, then
+ * rounds of the six device configurations in order, the devices' costs set from the median
+ * pre-processing rate. The JSON's {@code median} gives the targets' figures from the medians of the
+ * rounds (rows/s, the slow device's busy fraction, their ratios), {@code per_round} every figure of
+ * every round: between fresh JVMs one configuration moves by 15-20% on a 2-core machine, so one
+ * run does not settle a 10% target.
  *
  * <p>System properties: bench.rows (300000: each configuration's JVM is fresh and pre-processes
  * slowly until compiled; at 100,000 rows, 9 s a run, most of the device's long gaps came in a run's
@@ -73,49 +74,53 @@ public final class GpuSimBench {
 
     int rounds = Integer.getInteger("bench.rounds", 3);
     result.put("rounds", rounds);
+    List<Map<String, Object>> alone = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) alone.add(child(rows, "off", null, 0, 0, Long.MAX_VALUE));
+    // the devices' costs follow pre-processing measured just now, so a loaded machine keeps the sides
+    // apart; from the median of its rounds, so one slow JVM does not set them
+    double preprocess = median(alone, List.of("rows_per_s"));
+    double cellsPerRow = (double) alone.get(0).get("padded_cells_per_row");
     List<Map<String, Object>> perRound = new ArrayList<>();
-    Map<String, long[]> costs = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
-      Map<String, Object> alone = child(rows, "off", null, 0, 0, Long.MAX_VALUE);
-      double preprocess = (double) alone.get("rows_per_s");
-      double cellsPerRow = (double) alone.get("padded_cells_per_row");
+      double roundPreprocess = (double) alone.get(round).get("rows_per_s");
       Map<String, Object> measured = new LinkedHashMap<>();
-      measured.put("preprocess_rows_per_s", preprocess);
-      measured.put("padded_cells_per_row", cellsPerRow);
-      measured.put("preprocess_host_cpu_micros_per_row", alone.get("host_cpu_micros_per_row"));
+      measured.put("preprocess_rows_per_s", roundPreprocess);
+      measured.put("preprocess_host_cpu_micros_per_row", alone.get(round).get("host_cpu_micros_per_row"));
       for (String device : List.of("slow", "fast")) {
-        // the device's speed relative to pre-processing measured first, so a loaded machine keeps the sides apart;
-        // the same costs in every round, so the rounds repeat one measurement
-        long[] cost = costs.computeIfAbsent(device, d -> {
-          double batchNanos = BATCH / (speed(d) * preprocess) * 1e9;
-          return new long[] {Math.round(LAUNCH_SHARE * batchNanos / 1e3),
-              Math.round((1 - LAUNCH_SHARE) * batchNanos / (BATCH * cellsPerRow))};
-        });
+        double batchNanos = BATCH / (speed(device) * preprocess) * 1e9;
+        long launch = Math.round(LAUNCH_SHARE * batchNanos / 1e3);
+        long cell = Math.round((1 - LAUNCH_SHARE) * batchNanos / (BATCH * cellsPerRow));
         Map<String, Object> runs = new LinkedHashMap<>();
         runs.put("speed_vs_preprocess", speed(device));
-        runs.put("launch_micros", cost[0]);
-        runs.put("cell_nanos", cost[1]);
-        runs.put("worker_off", child(rows, "off", null, cost[0], cost[1], memory));
-        runs.put("worker_no_padding", child(rows, "on", "0", cost[0], cost[1], memory));
-        Map<String, Object> padded = child(rows, "on", null, cost[0], cost[1], memory);
+        runs.put("launch_micros", launch);
+        runs.put("cell_nanos", cell);
+        runs.put("worker_off", child(rows, "off", null, launch, cell, memory));
+        runs.put("worker_no_padding", child(rows, "on", "0", launch, cell, memory));
+        Map<String, Object> padded = child(rows, "on", null, launch, cell, memory);
         runs.put("worker_padding", padded);
         runs.put("worker_padding_vs_off", Bench.round((double) padded.get("rows_per_s")
             / (double) ((Map<?, ?>) runs.get("worker_off")).get("rows_per_s")));
-        runs.put("worker_padding_vs_preprocess", Bench.round((double) padded.get("rows_per_s") / preprocess));
+        runs.put("worker_padding_vs_preprocess", Bench.round((double) padded.get("rows_per_s") / roundPreprocess));
         measured.put(device + "_device", runs);
       }
       perRound.add(measured);
     }
-    Map<String, Object> median = new LinkedHashMap<>();
-    median.put("preprocess_rows_per_s", median(perRound, List.of("preprocess_rows_per_s")));
+    Map<String, Object> medians = new LinkedHashMap<>();
+    medians.put("preprocess_rows_per_s", Bench.round(preprocess));
+    medians.put("padded_cells_per_row", cellsPerRow);
     for (String device : List.of("slow_device", "fast_device")) {
+      double off = median(perRound, List.of(device, "worker_off", "rows_per_s"));
+      double padded = median(perRound, List.of(device, "worker_padding", "rows_per_s"));
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("worker_padding_device_busy_fraction", median(perRound, List.of(device, "worker_padding", "device_busy_fraction")));
-      m.put("worker_padding_vs_off", median(perRound, List.of(device, "worker_padding_vs_off")));
-      m.put("worker_padding_vs_preprocess", median(perRound, List.of(device, "worker_padding_vs_preprocess")));
-      median.put(device, m);
+      m.put("worker_off_rows_per_s", Bench.round(off));
+      m.put("worker_padding_rows_per_s", Bench.round(padded));
+      m.put("worker_padding_device_busy_fraction",
+          Bench.round(median(perRound, List.of(device, "worker_padding", "device_busy_fraction"))));
+      m.put("worker_padding_vs_off", Bench.round(padded / off));
+      m.put("worker_padding_vs_preprocess", Bench.round(padded / preprocess));
+      medians.put(device, m);
     }
-    result.put("median", median);
+    result.put("median", medians);
     result.put("per_round", perRound);
     System.out.println(new ObjectMapper().writeValueAsString(result));
   }
@@ -202,22 +207,17 @@ public final class GpuSimBench {
     return idle;
   }
 
-  /** The median over the rounds of the figure at {@code path} (keys into nested maps), each round's value in order beside it. */
-  private static Map<String, Object> median(List<Map<String, Object>> rounds, List<String> path) {
+  /** The median over the rounds of the figure at {@code path} (keys into nested maps). */
+  private static double median(List<Map<String, Object>> rounds, List<String> path) {
     List<Double> values = new ArrayList<>();
     for (Map<String, Object> round : rounds) {
       Object v = round;
       for (String key : path) v = ((Map<?, ?>) v).get(key);
       values.add(((Number) v).doubleValue());
     }
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    int n = sorted.size();
-    double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("median", Bench.round(median));
-    out.put("per_round", values);
-    return out;
+    values.sort(null);
+    int n = values.size();
+    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
   }
 
   /** The value a fraction {@code p} of the way up a sorted list (1: the largest); 0 for none. */
