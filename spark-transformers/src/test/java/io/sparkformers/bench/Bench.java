@@ -36,6 +36,13 @@ final class Bench {
     }
   }
 
+  /** The middle value; of an even count, the mean of the two middle ones. */
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
   static double round(double v) {
     return Double.parseDouble(String.format(Locale.ROOT, "%.3f", v));
   }

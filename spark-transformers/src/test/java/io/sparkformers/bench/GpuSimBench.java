@@ -215,9 +215,7 @@ public final class GpuSimBench {
       for (String key : path) v = ((Map<?, ?>) v).get(key);
       values.add(((Number) v).doubleValue());
     }
-    values.sort(null);
-    int n = values.size();
-    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+    return Bench.median(values);
   }
 
   /** The value a fraction {@code p} of the way up a sorted list (1: the largest); 0 for none. */

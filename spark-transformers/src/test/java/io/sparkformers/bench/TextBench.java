@@ -357,12 +357,6 @@ public final class TextBench {
     result.put("job_rows_per_s_local_1", one);
     result.put("job_rows_per_s_local_2", two);
     result.put("job_scaling_by_round", ratios);
-    result.put("job_scaling_2_cores", Bench.round(median(ratios)));
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    result.put("job_scaling_2_cores", Bench.round(Bench.median(ratios)));
   }
 }
