@@ -78,14 +78,18 @@ final class OrtPinnedOutputs {
   HeldOutputs run(Map<String, OnnxTensor> feeds, Map<String, long[]> shapes) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Map<String, ByteBuffer> buffers = new LinkedHashMap<>();
+    Map<String, FloatBuffer> views = new LinkedHashMap<>();
     Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
-    Held held = new Held(shapes, buffers, pinned);
+    Held held = new Held(shapes, buffers, views, pinned);
     try {
       for (Map.Entry<String, long[]> e : shapes.entrySet()) {
         int bytes = Math.multiplyExact(elements(e.getValue()), Float.BYTES);
         ByteBuffer buffer = take(bytes);
         buffers.put(e.getKey(), buffer);
-        pinned.put(e.getKey(), OnnxTensor.createTensor(env, view(buffer, bytes).asFloatBuffer(), e.getValue()));
+        // its first bytes, in the order ONNX Runtime writes floats; read with absolute gets only
+        FloatBuffer view = buffer.slice(0, bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        views.put(e.getKey(), view);
+        pinned.put(e.getKey(), OnnxTensor.createTensor(env, view, e.getValue()));
       }
       session.run(feeds, pinned).close(); // the result owns none of the pinned outputs
       return held;
@@ -107,11 +111,6 @@ final class OrtPinnedOutputs {
     return ByteBuffer.allocateDirect(bytes > 1 << 30 ? bytes : Math.max(1, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1));
   }
 
-  /** Its first {@code bytes} bytes, in the order ONNX Runtime writes floats. */
-  private static ByteBuffer view(ByteBuffer buffer, int bytes) {
-    return buffer.slice(0, bytes).order(ByteOrder.nativeOrder());
-  }
-
   private static int elements(long[] shape) {
     long n = 1;
     for (long d : shape) n *= d;
@@ -120,13 +119,17 @@ final class OrtPinnedOutputs {
 
   private final class Held implements HeldOutputs {
     private final Map<String, long[]> shapes;
+    /** Whole buffers, to free; the outputs are read through {@code views}. */
     private final Map<String, ByteBuffer> buffers;
+    private final Map<String, FloatBuffer> views;
     private final Map<String, OnnxTensor> pinned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Held(Map<String, long[]> shapes, Map<String, ByteBuffer> buffers, Map<String, OnnxTensor> pinned) {
+    Held(Map<String, long[]> shapes, Map<String, ByteBuffer> buffers, Map<String, FloatBuffer> views,
+        Map<String, OnnxTensor> pinned) {
       this.shapes = shapes;
       this.buffers = buffers;
+      this.views = views;
       this.pinned = pinned;
     }
 
@@ -139,7 +142,7 @@ final class OrtPinnedOutputs {
     public Tensor rows(String name, int from, int to, int positions) {
       if (closed.get()) throw new IllegalStateException("outputs of a run already closed");
       RowRange part = RowRange.of(shapes.get(name), from, to, positions);
-      FloatBuffer data = view(buffers.get(name), elements(shapes.get(name)) * Float.BYTES).asFloatBuffer();
+      FloatBuffer data = views.get(name);
       float[] out = new float[part.size()];
       part.copy((source, target, length) -> data.get(source, out, target, length));
       return Tensor.floats(out, part.shape());

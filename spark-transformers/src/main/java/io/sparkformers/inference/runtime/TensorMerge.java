@@ -162,9 +162,10 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
     }
     int total = requests.stream().mapToInt(r -> r.rows).sum();
     HeldOutputs outputs = session.runHeld(stacked, requests.get(0).outputs);
+    Map<String, long[]> shapes = outputs.shapes();
     Set<String> sequences = new LinkedHashSet<>();
     try {
-      for (Map.Entry<String, long[]> e : outputs.shapes().entrySet()) {
+      for (Map.Entry<String, long[]> e : shapes.entrySet()) {
         long[] shape = e.getValue();
         if (shape.length == 0 || shape[0] != total) {
           throw new IllegalStateException("output " + e.getKey() + " " + Arrays.toString(shape)
@@ -190,7 +191,7 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
       int first = from;
       split.add(() -> {
         try {
-          return cut(outputs, sequences, first, r);
+          return cut(outputs, shapes.keySet(), sequences, first, r);
         } finally {
           if (uncut.decrementAndGet() == 0) outputs.close();
         }
@@ -201,9 +202,10 @@ final class TensorMerge implements CoalescingWorker.Batching<TensorMerge.Forward
   }
 
   /** One request's rows of the merged outputs, the padding of their sequences cut off. */
-  private static Map<String, Tensor> cut(HeldOutputs outputs, Set<String> sequences, int from, Forward r) {
+  private static Map<String, Tensor> cut(HeldOutputs outputs, Set<String> names, Set<String> sequences, int from,
+      Forward r) {
     Map<String, Tensor> own = new LinkedHashMap<>();
-    for (String name : outputs.shapes().keySet()) {
+    for (String name : names) {
       int positions = sequences.contains(name) ? r.sequence : Integer.MAX_VALUE;
       own.put(name, outputs.rows(name, from, from + r.rows, positions));
     }
