@@ -175,7 +175,7 @@ public final class BatchInferenceJob {
 
   /** The whole input in one Spark write, moved to --output once it succeeded. */
   private RowCounts write(SparkSession spark, InferenceStage<?, ?, ?> stage) {
-    StagedOutput staged = StagedOutput.at(spark.sparkContext().hadoopConfiguration(), output, overwrite);
+    StagedOutput staged = StagedOutput.at(spark.sparkContext(), output, overwrite);
     LOG.info("reading {} as {}", input, inputFormat);
     Dataset<Row> predicted = predict(stage, inputFormat.read(spark, input));
     LOG.info("{} with {} on column {}, writing {} to {}", task, model, stage.getInputCol(), outputFormat, output);
