@@ -10,6 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * (text batches of the nearest lengths, which pad least). Requests left out wait for the next batch,
  * which the oldest of them starts. A full queue blocks the submitting thread.
  * With several threads, one collects a batch at a time, in the order requests came, while the
- * others run theirs.
+ * others run theirs. With maxWait zero, a caller that finds no request waiting and fewer batches
+ * running than there are threads runs its request on its own thread, as a free thread would at
+ * once, alone: the hand-offs to a worker thread and back cost a busy host CPU for nothing.
  *
  * <p>A merged batch that fails runs again a request at a time, so a bad request fails only its
  * caller. One that fails for device memory ({@link DeviceMemory#exhausted}) lowers a ceiling on
@@ -86,7 +89,7 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
    * @param maxRows rows one merged batch may hold
    * @param maxWait how long a thread, holding a request, waits for more to merge with it; zero
    *     runs at once what already waits (the device worker: a pass starts whenever the device is free)
-   * @param threads how many batches may run at once
+   * @param threads how many batches may run at once, the worker's threads' and its callers'
    */
   public record Settings(int queueCapacity, int maxRows, Duration maxWait, int threads) implements Serializable {
     public Settings {
@@ -112,10 +115,11 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   /**
    * Counters since the worker started. {@code requestsRunAlone} counts the reruns of failed merges;
    * {@code memorySplits} the batches that failed for device memory; {@code sizeCeiling} is the
-   * largest merge the worker builds ({@link Long#MAX_VALUE} until memory ran out).
+   * largest merge the worker builds ({@link Long#MAX_VALUE} until memory ran out);
+   * {@code runByCaller} the requests their callers ran, finding the worker idle.
    */
   public record Stats(long batches, long mergedBatches, long requests, long rows, int largestBatchRows,
-      long requestsRunAlone, long memorySplits, long sizeCeiling) {}
+      long requestsRunAlone, long memorySplits, long sizeCeiling, long runByCaller) {}
 
   private static final class Request<R, O> {
     final R input;
@@ -136,6 +140,10 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   private final Deque<Request<R, O>> held = new ArrayDeque<>();
   /** Held by the thread that collects the next batch. */
   private final ReentrantLock collecting = new ReentrantLock();
+  /** A permit for each batch that may run at once. */
+  private final Semaphore running;
+  /** Requests submitted and not yet taken into a batch. */
+  private final AtomicInteger waiting = new AtomicInteger();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closed;
 
@@ -153,6 +161,7 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   private final AtomicInteger largestBatchRows = new AtomicInteger();
   private final AtomicLong requestsRunAlone = new AtomicLong();
   private final AtomicLong memorySplits = new AtomicLong();
+  private final AtomicLong runByCaller = new AtomicLong();
   private final AtomicLong statsLoggedAt = new AtomicLong(System.nanoTime());
 
   private CoalescingWorker(String name, Settings settings, Batching<R, O> batching) {
@@ -160,6 +169,7 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
     this.settings = settings;
     this.batching = batching;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.running = new Semaphore(settings.threads());
     for (int i = 0; i < settings.threads(); i++) {
       Thread thread = new Thread(this::serve, "sparkformers-worker " + name + (settings.threads() > 1 ? " #" + i : ""));
       thread.setDaemon(true);
@@ -185,7 +195,13 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   public CompletableFuture<O> submit(R input) throws InterruptedException {
     if (closed) throw closedException();
     Request<R, O> request = new Request<>(input, batching.rows(input));
-    queue.put(request);
+    waiting.incrementAndGet();
+    try {
+      queue.put(request);
+    } catch (InterruptedException e) {
+      waiting.decrementAndGet();
+      throw e;
+    }
     // close() may have failed what was queued just before this put
     if (closed) request.result.completeExceptionally(closedException());
     return request.result;
@@ -199,7 +215,8 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
    *     dropped if the worker has not started it
    */
   public O call(R input) throws InterruptedException {
-    CompletableFuture<O> result = submit(input);
+    CompletableFuture<O> result = settings.maxWait().isZero() ? runIfIdle(input) : null;
+    if (result == null) result = submit(input);
     try {
       return result.get();
     } catch (InterruptedException e) {
@@ -212,6 +229,20 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
       if (cause instanceof Error error) throw error;
       throw new IllegalStateException(cause);
     }
+  }
+
+  /** The request run on this thread if nothing waits and a batch may start; null if not run. */
+  private CompletableFuture<O> runIfIdle(R input) {
+    if (closed) throw closedException();
+    if (waiting.get() > 0 || !running.tryAcquire()) return null;
+    Request<R, O> request = new Request<>(input, batching.rows(input));
+    try {
+      run(List.of(request));
+    } finally {
+      running.release();
+    }
+    runByCaller.incrementAndGet();
+    return request.result;
   }
 
   /**
@@ -229,7 +260,7 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
 
   public Stats stats() {
     return new Stats(batches.get(), mergedBatches.get(), requests.get(), rows.get(), largestBatchRows.get(),
-        requestsRunAlone.get(), memorySplits.get(), sizeCeiling);
+        requestsRunAlone.get(), memorySplits.get(), sizeCeiling, runByCaller.get());
   }
 
   /** Stops the threads once their current batches are done; requests still waiting fail. */
@@ -257,7 +288,14 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
 
   private void serve() {
     try {
-      while (!closed) run(collect());
+      while (!closed) {
+        List<Request<R, O>> batch = collect();
+        try {
+          run(batch);
+        } finally {
+          running.release();
+        }
+      }
     } catch (InterruptedException e) {
       // close() stops the threads
     }
@@ -275,10 +313,19 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
   /**
    * The oldest request and the waiting ones that merge with it, within maxRows and the size ceiling:
    * of what already waits, those that add the least to the merge beyond their own size first (for
-   * text, the fewest pad cells), then what comes within maxWait, in the order it comes.
+   * text, the fewest pad cells), then what comes within maxWait, in the order it comes. Returns
+   * holding a permit to run it, taken once the oldest request is there, so that what comes while
+   * every permit is taken merges.
    */
   private List<Request<R, O>> nextBatch() throws InterruptedException {
-    List<Request<R, O>> batch = new ArrayList<>(List.of(held.isEmpty() ? queue.take() : held.poll()));
+    Request<R, O> oldest = held.isEmpty() ? queue.take() : held.poll();
+    try {
+      running.acquire();
+    } catch (InterruptedException e) {
+      held.addFirst(oldest); // for close() to fail
+      throw e;
+    }
+    List<Request<R, O>> batch = new ArrayList<>(List.of(oldest));
     queue.drainTo(held, settings.queueCapacity() - held.size());
     int merged = batch.get(0).rows;
     for (Request<R, O> r = closest(batch, merged); r != null; r = closest(batch, merged)) {
@@ -305,6 +352,7 @@ public final class CoalescingWorker<R, O> implements AutoCloseable {
         held.add(r);
       }
     }
+    waiting.addAndGet(-batch.size());
     batch.removeIf(r -> r.result.isDone()); // given up by their callers
     return batch;
   }

@@ -262,6 +262,47 @@ class CoalescingWorkerTest {
   }
 
   @Test
+  void withNoWaitACallerThatFindsTheWorkerIdleRunsItsCallItselfAndOtherwiseQueues() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Map<Integer, String> ranOn = new ConcurrentHashMap<>();
+    Function<List<Integer>, List<Integer>> batch = inputs -> {
+      inputs.forEach(i -> ranOn.put(i, Thread.currentThread().getName()));
+      return heldWhileRunning(1, release, ran).apply(inputs);
+    };
+    try (var worker = CoalescingWorker.start("test-idle", settings(64, Duration.ZERO), rowsOf(batch))) {
+      assertEquals(0, worker.call(0));
+      assertEquals(Thread.currentThread().getName(), ranOn.get(0), "idle: no hand-off to the worker's thread");
+      FutureTask<Integer> first = calling(worker, 1);
+      while (!ran.contains(1)) sleep(1);
+      // the worker's one batch at a time is running, on the first caller's thread
+      FutureTask<Integer> second = calling(worker, 2);
+      FutureTask<Integer> third = calling(worker, 3);
+      assertEquals(List.of(0, 1), ran, "the later calls wait while a batch runs");
+      release.countDown();
+      assertEquals(List.of(2, 4, 6), List.of(first.get(), second.get(), third.get()));
+      assertEquals("sparkformers-worker test-idle", ranOn.get(2));
+      assertEquals("sparkformers-worker test-idle", ranOn.get(3));
+      CoalescingWorker.Stats stats = worker.stats();
+      assertEquals(List.of(3L, 1L, 2L), List.of(stats.batches(), stats.mergedBatches(), stats.runByCaller()),
+          "the two that waited merged: " + stats);
+    }
+  }
+
+  @Test
+  void withAWaitEveryCallGoesThroughTheWorker() throws Exception {
+    Map<Integer, String> ranOn = new ConcurrentHashMap<>();
+    try (var worker = CoalescingWorker.start("test-wait", settings(64, Duration.ofMillis(1)), rowsOf(inputs -> {
+      inputs.forEach(i -> ranOn.put(i, Thread.currentThread().getName()));
+      return SLOW_DOUBLE.apply(inputs);
+    }))) {
+      assertEquals(2, worker.call(1));
+      assertEquals("sparkformers-worker test-wait", ranOn.get(1), "a wait is for company, which only the worker finds");
+      assertEquals(0, worker.stats().runByCaller());
+    }
+  }
+
+  @Test
   void aCallerThatGivesUpBlocksNoOneAndItsCallIsDropped() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
@@ -295,7 +336,7 @@ class CoalescingWorkerTest {
     Thread worker = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().equals("sparkformers-worker test-close")).findFirst().orElseThrow();
     assertTrue(worker.isDaemon(), "a batcher thread never keeps a JVM alive");
-    FutureTask<Integer> running = calling(batcher, 1);
+    var running = batcher.submit(1); // on the worker's thread, where a caller's call would run on its own
     while (!ran.contains(1)) sleep(1);
     FutureTask<Integer> waiting = calling(batcher, 2);
     Thread closer = new Thread(batcher::close);
