@@ -108,7 +108,7 @@ final class OrtPinnedOutputs {
       if (b.capacity() >= bytes) return b;
       // too small for this pass: dropped, the collector frees it
     }
-    return ByteBuffer.allocateDirect(bytes > 1 << 30 ? bytes : Math.max(1, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1));
+    return ByteBuffer.allocateDirect(bytes > 1 << 30 ? bytes : Integer.highestOneBit(Math.max(1, bytes - 1)) << 1);
   }
 
   private static int elements(long[] shape) {
