@@ -297,7 +297,7 @@ public abstract class InferenceStage<S extends InferenceStage<S, I, O>, I, O> ex
       }
       Iterator<Outcome<Row, O>> outcomes =
           LengthBucketBatcher.run(rows, binding::input, binding.pipeline(model),
-              batching.overlapping(model.deviceWorker()), metrics);
+              batching, model::deviceSaturated, metrics);
       return new Iterator<>() {
         private Row next;
 

@@ -87,7 +87,8 @@ enum DeviceWorkerMode {
   ModelSession session(ModelSession session, Device device, String graphName, CoalescingWorker.Settings settings,
       long paddingBudget) {
     return appliesTo(device)
-        ? DeviceWorkerSession.start(session, device + " " + graphName, settings, paddingBudget)
+        ? DeviceWorkerSession.start(session, device + " " + graphName, settings, paddingBudget,
+            DeviceLoad.of(device))
         : session;
   }
 }

@@ -26,13 +26,14 @@ final class DeviceWorkerSession extends ForwardingSession {
   /**
    * @param name device and graph, for the worker's thread and logs
    * @param paddingBudget see {@link TensorMerge}
+   * @param load the device's, which counts the worker's passes
    */
   static DeviceWorkerSession start(ModelSession session, String name, CoalescingWorker.Settings settings,
-      long paddingBudget) {
+      long paddingBudget, DeviceLoad load) {
     TensorMerge merge = new TensorMerge(session, paddingBudget);
     return new DeviceWorkerSession(session, merge,
         CoalescingWorker.start("device " + name + " (batch axis of " + merge.batchInputs() + ", padding budget "
-            + paddingBudget + ")", settings, merge));
+            + paddingBudget + ")", settings, load.metering(merge)));
   }
 
   CoalescingWorker.Stats stats() {

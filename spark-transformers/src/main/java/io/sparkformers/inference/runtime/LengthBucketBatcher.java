@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -35,26 +36,12 @@ public final class LengthBucketBatcher {
    * @param maxCostPerBatch max padded cost (rows x longest) per forward pass; 0 for none
    * @param windowSize rows read ahead and sorted together
    * @param sortByLength false keeps arrival order inside the window (to measure what sorting gains)
-   * @param overlap whether a window's forward passes run on other threads, several batches at a
-   *     time, while the task pre-processes the next window: for sessions behind a device worker,
-   *     where the task thread would otherwise leave the device idle while it tokenizes, and one
-   *     batch per task would leave it idle after each merged pass (on CPU the forward pass needs
-   *     the task's own cores)
    */
-  public record Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength, boolean overlap)
+  public record Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength)
       implements java.io.Serializable {
     public Settings {
       if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
       if (windowSize < batchSize) throw new IllegalArgumentException("windowSize must be >= batchSize");
-    }
-
-    public Settings(int batchSize, long maxCostPerBatch, int windowSize, boolean sortByLength) {
-      this(batchSize, maxCostPerBatch, windowSize, sortByLength, false);
-    }
-
-    /** These settings, overlapping forward passes with pre-processing or not. */
-    public Settings overlapping(boolean on) {
-      return new Settings(batchSize, maxCostPerBatch, windowSize, sortByLength, on);
     }
 
     public static Settings of(int batchSize, long maxCostPerBatch, boolean sortByLength) {
@@ -88,11 +75,19 @@ public final class LengthBucketBatcher {
 
   private LengthBucketBatcher() {}
 
+  /**
+   * @param overlap asked before each window is read: whether its forward passes run on other
+   *     threads, several batches at a time, while the task pre-processes the next window. For a
+   *     device that limits the job ({@link DeviceLoad#saturated}): the task thread would otherwise
+   *     leave it idle while it tokenizes, and one batch per task would leave it idle after each
+   *     merged pass. Elsewhere it only costs cores: on CPU the forward pass needs the task's own.
+   */
   public static <T, I, F extends Features, O> Iterator<Outcome<T, O>> run(
       Iterator<T> items,
       Function<T, I> input,
       TaskPipeline<I, F, O> pipeline,
       Settings settings,
+      BooleanSupplier overlap,
       InferenceMetrics metrics) {
     return new Iterator<>() {
       private final Deque<Outcome<T, O>> ready = new ArrayDeque<>();
@@ -102,22 +97,18 @@ public final class LengthBucketBatcher {
       @Override
       public boolean hasNext() {
         if (!ready.isEmpty()) return true;
-        if (!settings.overlap()) {
-          if (items.hasNext()) ready.addAll(predictWindow(readWindow(items, input, pipeline, settings), pipeline, settings, metrics));
-          return !ready.isEmpty();
-        }
         // the next windows are pre-processed and queued while the oldest is on the device, so the
         // device finds this task's batches waiting across a window's end
-        while (predicting.size() < WINDOWS_IN_FLIGHT && items.hasNext()) {
-          predicting.add(predictLater(readWindow(items, input, pipeline, settings)));
+        while (predicting.size() < WINDOWS_IN_FLIGHT && items.hasNext() && overlap.getAsBoolean()) {
+          List<Slot<T, F, O>> window = readWindow(items, input, pipeline, settings);
+          predicting.add(FORWARD_THREADS.submit(() -> predictWindow(window, pipeline, settings, true, metrics)));
         }
-        if (predicting.isEmpty()) return false;
-        ready.addAll(await(predicting.poll()));
-        return true;
-      }
-
-      private Future<List<Outcome<T, O>>> predictLater(List<Slot<T, F, O>> window) {
-        return FORWARD_THREADS.submit(() -> predictWindow(window, pipeline, settings, metrics));
+        if (!predicting.isEmpty()) {
+          ready.addAll(await(predicting.poll()));
+        } else if (items.hasNext()) {
+          ready.addAll(predictWindow(readWindow(items, input, pipeline, settings), pipeline, settings, false, metrics));
+        }
+        return !ready.isEmpty();
       }
 
       @Override
@@ -158,8 +149,8 @@ public final class LengthBucketBatcher {
   }
 
   /** Sorts a pre-processed window, cuts it into batches, predicts them; outcomes in arrival order. */
-  private static <T, I, F extends Features, O> List<Outcome<T, O>> predictWindow(
-      List<Slot<T, F, O>> window, TaskPipeline<I, F, O> pipeline, Settings settings, InferenceMetrics metrics) {
+  private static <T, I, F extends Features, O> List<Outcome<T, O>> predictWindow(List<Slot<T, F, O>> window,
+      TaskPipeline<I, F, O> pipeline, Settings settings, boolean inFlight, InferenceMetrics metrics) {
     List<Slot<T, F, O>> todo = new ArrayList<>();
     for (Slot<T, F, O> s : window) if (s.error == null) todo.add(s);
     if (settings.sortByLength()) {
@@ -186,7 +177,7 @@ public final class LengthBucketBatcher {
       batches.add(todo.subList(start, end));
       start = end;
     }
-    if (settings.overlap()) {
+    if (inFlight) {
       predictInFlight(batches, pipeline, metrics);
     } else {
       for (List<Slot<T, F, O>> batch : batches) predict(batch, pipeline, metrics);

@@ -92,9 +92,12 @@ public record ModelSpec(String uri, String dtype, String engine, String device, 
           DeviceWorkerMode.SETTINGS, DeviceWorkerMode.paddingBudgetFromEnvironment()));
     }
 
-    /** Whether this model's sessions run behind a device worker (see {@link DeviceWorkerMode}). */
-    public boolean deviceWorker() {
-      return DeviceWorkerMode.fromEnvironment().appliesTo(device);
+    /**
+     * Whether the device limits the run now: this model's sessions run behind a device worker (see
+     * {@link DeviceWorkerMode}) and the device was busy most of the last second ({@link DeviceLoad}).
+     */
+    public boolean deviceSaturated() {
+      return DeviceWorkerMode.fromEnvironment().appliesTo(device) && DeviceLoad.of(device).saturated();
     }
 
     /** Whether the folder has the graph {@code name} in this spec's dtype. */

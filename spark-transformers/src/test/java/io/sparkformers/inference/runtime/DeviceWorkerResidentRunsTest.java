@@ -15,7 +15,8 @@ class DeviceWorkerResidentRunsTest {
   void theDeviceWorkerSessionPassesTheEnginesResidentRunsThrough() {
     ModelSession plain = OnnxRuntimeEngine.INSTANCE.open(
         Fixtures.model("text-generation-gpt2").resolve("onnx/decoder_model_merged.onnx"), Device.CPU, EngineOptions.defaults(1));
-    try (ModelSession worker = DeviceWorkerSession.start(plain, "test", DeviceWorkerMode.SETTINGS, 0)) {
+    try (ModelSession worker = DeviceWorkerSession.start(plain, "test", DeviceWorkerMode.SETTINGS, 0,
+        new DeviceLoad("test", System::nanoTime))) {
       assertSame(plain.residentRuns().orElseThrow(), worker.residentRuns().orElseThrow());
     }
   }

@@ -174,7 +174,8 @@ class DeviceWorkerTest {
       ModelSession session, long paddingBudget, List<Map<String, Tensor>> requests) throws Exception {
     PausedSession paused = new PausedSession(open(session));
     worker = DeviceWorkerSession.start(paused, "test",
-        new CoalescingWorker.Settings(64, 256, DeviceWorkerMode.SETTINGS.maxWait(), 1), paddingBudget);
+        new CoalescingWorker.Settings(64, 256, DeviceWorkerMode.SETTINGS.maxWait(), 1), paddingBudget,
+        new DeviceLoad("test", System::nanoTime));
     FutureTask<Map<String, Tensor>> first = running(requests.get(0));
     paused.awaitForward();
     List<FutureTask<Map<String, Tensor>>> results = new ArrayList<>();

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +69,13 @@ class LengthBucketBatcherTest {
 
   private static List<Outcome<Integer, Integer>> run(List<Integer> items, EchoPipeline p,
       LengthBucketBatcher.Settings s, InferenceMetrics m) {
+    return run(items, p, s, () -> false, m);
+  }
+
+  private static List<Outcome<Integer, Integer>> run(List<Integer> items, EchoPipeline p,
+      LengthBucketBatcher.Settings s, BooleanSupplier overlap, InferenceMetrics m) {
     List<Outcome<Integer, Integer>> out = new ArrayList<>();
-    Iterator<Outcome<Integer, Integer>> it = LengthBucketBatcher.run(items.iterator(), x -> x, p, s, m);
+    Iterator<Outcome<Integer, Integer>> it = LengthBucketBatcher.run(items.iterator(), x -> x, p, s, overlap, m);
     it.forEachRemaining(out::add);
     return out;
   }
@@ -152,7 +159,7 @@ class LengthBucketBatcherTest {
     List<Integer> items = IntStream.range(0, 48).map(i -> 16 * (i / 16) + 15 - i % 16).boxed().toList(); // 15..0, 31..16, 47..32
 
     List<Outcome<Integer, Integer>> out = run(items, p,
-        new LengthBucketBatcher.Settings(8, 0, 16, true).overlapping(true), new InferenceMetrics());
+        new LengthBucketBatcher.Settings(8, 0, 16, true), () -> true, new InferenceMetrics());
 
     assertEquals(items, out.stream().map(Outcome::item).toList());
     assertEquals(items, out.stream().map(Outcome::output).toList(), "no row failed; each got its own output");
@@ -183,10 +190,38 @@ class LengthBucketBatcherTest {
     List<Integer> items = IntStream.range(0, 48).map(i -> 16 * (i / 16) + 15 - i % 16).boxed().toList();
 
     List<Outcome<Integer, Integer>> out = run(items, p,
-        new LengthBucketBatcher.Settings(8, 0, 16, true).overlapping(true), new InferenceMetrics());
+        new LengthBucketBatcher.Settings(8, 0, 16, true), () -> true, new InferenceMetrics());
 
     assertEquals(items, out.stream().map(Outcome::item).toList());
     assertEquals(items, out.stream().map(Outcome::output).toList(), "no row failed; each got its own output");
+  }
+
+  @Test
+  void overlapIsAskedBeforeEachWindowAndOutcomesKeepArrivalOrderAcrossTheSwitches() {
+    // windows of 16 rows: 0 and 1 on the task's thread, 2 to 4 overlapped, 5 and 6 on the task's thread again
+    AtomicInteger asked = new AtomicInteger();
+    BooleanSupplier overlap = () -> {
+      int window = asked.getAndIncrement();
+      return window >= 2 && window <= 4;
+    };
+    Map<Integer, String> threadOfWindow = new java.util.concurrent.ConcurrentHashMap<>();
+    EchoPipeline p = new EchoPipeline(-1) {
+      @Override
+      public List<Integer> predict(List<Len> batch) {
+        threadOfWindow.put(batch.get(0).n() / 16, Thread.currentThread().getName());
+        return super.predict(batch);
+      }
+    };
+    List<Integer> items = IntStream.range(0, 7 * 16).map(i -> 16 * (i / 16) + 15 - i % 16).boxed().toList();
+
+    List<Outcome<Integer, Integer>> out = run(items, p, new LengthBucketBatcher.Settings(8, 0, 16, true), overlap,
+        new InferenceMetrics());
+
+    assertEquals(items, out.stream().map(Outcome::item).toList());
+    assertEquals(items, out.stream().map(Outcome::output).toList(), "no row failed; each got its own output");
+    String task = Thread.currentThread().getName();
+    assertEquals(Map.of(0, task, 1, task, 2, "sparkformers-forward", 3, "sparkformers-forward",
+        4, "sparkformers-forward", 5, task, 6, task), threadOfWindow);
   }
 
   @Test

@@ -95,7 +95,7 @@ class SimulatedGpuTest {
     ModelSession declared = OnnxRuntimeEngine.INSTANCE.open(TAGGER.resolve("onnx/model.onnx"), Device.CPU, EngineOptions.defaults(1));
     // closing the worker's session closes the graph's
     try (DeviceWorkerSession worker = DeviceWorkerSession.start(new SimulatedGpuEngine.Session(declared, gpu), "sim",
-        new CoalescingWorker.Settings(16, 256, Duration.ofMillis(200), 1), 0)) {
+        new CoalescingWorker.Settings(16, 256, Duration.ofMillis(200), 1), 0, new DeviceLoad("sim", System::nanoTime))) {
       for (int round = 0; round < 3; round++) {
         ExecutorService tasks = Executors.newFixedThreadPool(4);
         CountDownLatch start = new CountDownLatch(1);
