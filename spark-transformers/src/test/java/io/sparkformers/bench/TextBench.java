@@ -284,22 +284,37 @@ public final class TextBench {
   /**
    * {@code batches} more batches of 32 through the stage, {@code every} at a time over fresh rows,
    * RSS after each stretch: native memory that grows with runs (a leak in session.run) shows here.
+   * Beside it the heap after a full collection, used and committed: RSS holds the committed heap,
+   * so what RSS gains beyond the committed heap is native.
    */
   private static void soak(SparkSession spark, Path model, long batches, long every, Map<String, Object> result) {
     List<Double> rss = new ArrayList<>();
-    rss.add(Rss.settledMb());
-    System.out.println("soak: 0 batches, rss " + rss.get(0) + " MB");
+    List<Double> heapUsed = new ArrayList<>();
+    List<Double> heapCommitted = new ArrayList<>();
+    Runnable measure = () -> {
+      rss.add(Rss.settledMb());
+      java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+      heapUsed.add(Bench.round(heap.getUsed() / 1e6));
+      heapCommitted.add(Bench.round(heap.getCommitted() / 1e6));
+    };
+    measure.run();
+    System.out.println("soak: 0 batches, rss " + rss.get(0) + " MB, heap used " + heapUsed.get(0) + " MB of "
+        + heapCommitted.get(0) + " MB committed");
     long started = System.nanoTime();
     for (long done = 0; done < batches; done += every) {
       long n = Math.min(every, batches - done);
       long from = (done + 1_000) * BATCH; // rows the runs before did not see
       stageSeconds(spark, model, from, from + n * BATCH, true);
-      rss.add(Rss.settledMb());
-      System.out.println("soak: " + (done + n) + " batches, rss " + rss.get(rss.size() - 1) + " MB");
+      measure.run();
+      int last = rss.size() - 1;
+      System.out.println("soak: " + (done + n) + " batches, rss " + rss.get(last) + " MB, heap used "
+          + heapUsed.get(last) + " MB of " + heapCommitted.get(last) + " MB committed");
     }
     result.put("soak_batches", batches);
     result.put("soak_every", every);
     result.put("soak_rss_mb", rss);
+    result.put("soak_heap_used_mb", heapUsed);
+    result.put("soak_heap_committed_mb", heapCommitted);
     result.put("soak_rows_per_s", Bench.round(batches * BATCH / ((System.nanoTime() - started) / 1e9)));
     // after the first stretch: ONNX Runtime's arena and Spark's first allocations settle there
     result.put("soak_rss_growth_after_first", rss.size() > 2 ? Bench.round(rss.get(rss.size() - 1) / rss.get(1)) : 1.0);
