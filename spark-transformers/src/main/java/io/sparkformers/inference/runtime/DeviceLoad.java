@@ -2,6 +2,7 @@ package io.sparkformers.inference.runtime;
 
 import io.sparkformers.inference.engine.Device;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +107,7 @@ public final class DeviceLoad {
     busyAtPeriodStart = busy;
     if (was != lastPeriodBusy >= SATURATED) {
       LOG.info("device {} was busy {} of the last second: tasks {} their forward passes with pre-processing", name,
-          String.format("%.2f", lastPeriodBusy), was ? "stop overlapping" : "overlap");
+          String.format(Locale.ROOT, "%.2f", lastPeriodBusy), was ? "stop overlapping" : "overlap");
     }
   }
 }
