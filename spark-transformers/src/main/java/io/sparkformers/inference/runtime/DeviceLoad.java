@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * overlap them only take the host's cores from pre-processing (on the gpu-sim benchmark's fast
  * device, 17% of the rows; one batch each ran as fast as without the worker).
  */
-public final class DeviceLoad {
+final class DeviceLoad {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceLoad.class);
 
   /**
@@ -51,7 +51,7 @@ public final class DeviceLoad {
   }
 
   /** The JVM's load meter of {@code device}. */
-  public static DeviceLoad of(Device device) {
+  static DeviceLoad of(Device device) {
     return DEVICES.computeIfAbsent(device, d -> new DeviceLoad(d.toString(), System::nanoTime));
   }
 
@@ -93,7 +93,7 @@ public final class DeviceLoad {
   }
 
   /** Whether at least {@link #SATURATED} of the last full second had a pass running; false before one has passed. */
-  public synchronized boolean saturated() {
+  synchronized boolean saturated() {
     roll(clock.getAsLong());
     return lastPeriodBusy >= SATURATED;
   }
