@@ -8,6 +8,8 @@ import io.sparkformers.testing.Fixtures;
 import io.sparkformers.testing.Vectors;
 import java.io.BufferedWriter;
 import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -293,7 +295,7 @@ public final class TextBench {
     List<Double> heapCommitted = new ArrayList<>();
     Runnable measure = () -> {
       rss.add(Rss.settledMb());
-      java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+      MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
       heapUsed.add(Bench.round(heap.getUsed() / 1e6));
       heapCommitted.add(Bench.round(heap.getCommitted() / 1e6));
     };
